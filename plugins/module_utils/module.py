@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: (c) 2026, University of Toronto
+"""The module edge of utoronto.vss (internal): shared options in, VssError out as fail_json."""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.utoronto.vss.plugins.module_utils.client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    VssClient,
+)
+from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssError
+from ansible_collections.utoronto.vss.plugins.module_utils.options import (
+    client_settings,
+    connection_argument_spec,
+)
+
+
+class VssModule(AnsibleModule):
+    """An AnsibleModule with the collection's connection options and client."""
+
+    def __init__(self, argument_spec, **kwargs):
+        spec = connection_argument_spec()
+        spec.update(argument_spec)
+        super().__init__(argument_spec=spec, **kwargs)
+        if not HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        self._client = None
+
+    @property
+    def client(self):
+        """The one client of this module run, made on first use (options checked then)."""
+        if self._client is None:
+            self._client = VssClient(client_settings(self.params, warn=self.warn), warn=self.warn)
+        return self._client
+
+    def fail_from(self, error, **result):
+        """End the run with a VssError's one-line message."""
+        self.fail_json(msg=str(error), **result)
+
+
+def run(module, action):
+    """Call ``action(module)`` and exit with its result dict; a VssError fails the task."""
+    try:
+        result = action(module)
+    except VssError as error:
+        module.fail_from(error)
+    module.exit_json(**result)

@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: (c) 2026, University of Toronto
+"""Connection options shared by every module and plugin of utoronto.vss (internal).
+
+The option names, types, defaults and environment names live here once; the doc fragment
+``utoronto.vss.connection`` documents the same set, and a unit test keeps the two in step.
+"""
+
+import re
+
+from ansible_collections.utoronto.vss.plugins.module_utils.client import (
+    DEFAULT_API_URL,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    HAS_REQUESTS,
+    normalize_api_url,
+)
+from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssOptionError
+
+# The first name found wins: our own name first, then those of pyvss and vss-cli.
+CONNECTION_ENV = {
+    "api_url": ["VSS_API_URL", "VSS_ENDPOINT"],
+    "token": ["VSS_API_TOKEN", "VSS_TOKEN"],
+    "username": ["VSS_API_USER", "VSS_USER"],
+    "password": ["VSS_API_USER_PASS", "VSS_USER_PASS"],
+    "otp": ["VSS_API_USER_OTP", "VSS_USER_OTP"],
+    "validate_certs": ["VSS_VALIDATE_CERTS"],
+    "ca_path": ["VSS_CA_PATH"],
+    "timeout": ["VSS_TIMEOUT"],
+    "retries": ["VSS_RETRIES"],
+    "allow_http": ["VSS_ALLOW_HTTP"],
+}
+SECRET_OPTIONS = ("token", "password", "otp")
+TOKEN_PATTERN = re.compile(r"^[\x21-\x7e]+$")
+MAX_RETRIES = 20
+
+
+def connection_argument_spec():
+    """The connection part of a module's argument_spec (environment fallbacks included)."""
+    from ansible.module_utils.basic import env_fallback
+
+    def option(kind, default=None, **extra):
+        spec = dict(type=kind, fallback=(env_fallback, CONNECTION_ENV[extra.pop("name")]), **extra)
+        if default is not None:
+            spec["default"] = default
+        return spec
+
+    return dict(
+        api_url=option("str", DEFAULT_API_URL, name="api_url", aliases=["url"]),
+        token=option("str", name="token", no_log=True),
+        username=option("str", name="username"),
+        password=option("str", name="password", no_log=True),
+        otp=option("str", name="otp", no_log=True),
+        validate_certs=option("bool", True, name="validate_certs"),
+        ca_path=option("path", name="ca_path"),
+        timeout=option("float", float(DEFAULT_TIMEOUT), name="timeout"),
+        retries=option("int", DEFAULT_RETRIES, name="retries"),
+        allow_http=option("bool", False, name="allow_http"),
+    )
+
+
+def client_settings(values, warn=None, where=""):
+    """Check connection option values and fold them into the settings ``VssClient`` takes.
+
+    ``values`` maps option names to values (module params, or a plugin's ``get_option``).
+    Raises ``VssOptionError`` naming the option; never echoes a secret.
+    """
+    import os
+
+    token = values.get("token")
+    username, password = values.get("username"), values.get("password")
+    if token is not None and (not isinstance(token, str) or not TOKEN_PATTERN.match(token)):
+        raise VssOptionError("token", "must be a non-empty string without spaces or line breaks")
+    if not token and not (username and password):
+        names = ", ".join(CONNECTION_ENV["token"])
+        raise VssOptionError(
+            "token",
+            f"no credentials found: set 'token' ({names}), or 'username' and 'password' "
+            f"({CONNECTION_ENV['username'][0]}, {CONNECTION_ENV['password'][0]}){where}",
+        )
+    if username is not None and not str(username).strip():
+        raise VssOptionError("username", "must not be empty")
+
+    timeout = values.get("timeout")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 3600:
+        raise VssOptionError("timeout", "must be a number of seconds greater than 0 and at most 3600")
+    retries = values.get("retries")
+    if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= MAX_RETRIES:
+        raise VssOptionError("retries", f"must be a whole number from 0 to {MAX_RETRIES}")
+
+    api_url = normalize_api_url(values.get("api_url"), allow_http=bool(values.get("allow_http")))
+
+    ca_path = values.get("ca_path")
+    if not values.get("validate_certs", True):
+        verify = False
+        if warn is not None:
+            warn(f"TLS certificate verification is off for {api_url}: anyone on the path can read the token")
+    elif ca_path:
+        if not os.path.isfile(ca_path):
+            raise VssOptionError("ca_path", "is not a readable file (a PEM bundle of CA certificates)")
+        verify = ca_path
+    else:
+        verify = _default_ca_bundle()
+
+    return dict(
+        api_url=api_url,
+        token=token or None,
+        username=username,
+        password=password,
+        otp=values.get("otp") or None,
+        verify=verify,
+        timeout=float(timeout),
+        retries=retries,
+    )
+
+
+def _default_ca_bundle():
+    """The bundle requests ships (certifi), named explicitly so REQUESTS_CA_BUNDLE cannot replace it."""
+    if not HAS_REQUESTS:
+        return True
+    import requests.certs
+
+    return requests.certs.where()
