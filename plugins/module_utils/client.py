@@ -12,6 +12,7 @@ import json
 import re
 import time
 import traceback
+import warnings
 from urllib.parse import urlsplit, urlunsplit
 
 from ansible_collections.utoronto.vss.plugins.module_utils.errors import (
@@ -25,7 +26,7 @@ try:
     import requests
     import requests.certs
     from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import ReadTimeoutError
+    from urllib3.exceptions import InsecureRequestWarning, ReadTimeoutError
     from urllib3.util.retry import Retry
 except ImportError:
     HAS_REQUESTS = False
@@ -256,7 +257,10 @@ class VssClient:
         )
         started = time.monotonic()
         try:
-            response = self.session.request(method, url, timeout=(self.timeout, self.timeout), **kwargs)
+            with warnings.catch_warnings():
+                # The user turned verification off and was warned once; this stays local to our requests.
+                warnings.simplefilter("ignore", InsecureRequestWarning)
+                response = self.session.request(method, url, timeout=(self.timeout, self.timeout), **kwargs)
         except requests.exceptions.SSLError as error:
             raise VssConnectionError(
                 f"TLS verification failed for {method} {url}: {_short_reason(error)}",

@@ -1,0 +1,330 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: (c) 2026, University of Toronto
+"""The client against a scripted HTTP server on loopback (pytest-httpserver): paging, retries, errors."""
+
+import json
+import socket
+import time
+
+import pytest
+from werkzeug import Response
+
+from ansible_collections.utoronto.vss.plugins.module_utils.client import VssClient, normalize_api_url
+from ansible_collections.utoronto.vss.plugins.module_utils.errors import (
+    VssConnectionError,
+    VssHTTPError,
+    VssOptionError,
+    VssResponseError,
+)
+from ansible_collections.utoronto.vss.plugins.module_utils.options import client_settings
+
+SENTINEL = "SENTINEL-TOKEN-7f3a9c"
+
+
+def make_client(url, retries=3, timeout=5.0, token=SENTINEL, **extra):
+    warnings = []
+    values = dict(api_url=url, token=token, timeout=timeout, retries=retries, validate_certs=True, **extra)
+    client = VssClient(client_settings(values), warn=warnings.append)
+    return client, warnings
+
+
+def envelope(data, **pages):
+    body = {"_links": {}, "data": data, "meta": {"count": len(data) if isinstance(data, list) else 1}}
+    if pages:
+        body["meta"]["pages"] = pages
+    return body
+
+
+def paged_handler(images, cap, total=None, repeat=False):
+    """A list endpoint that caps per_page and reports meta.pages (optionally lying about the total)."""
+
+    def handler(request):
+        page = int(request.args.get("page", 1))
+        size = min(int(request.args.get("per_page", 10)), cap)
+        count = len(images) if total is None else total
+        pages = max(1, -(-count // size))
+        start = 0 if repeat else (page - 1) * size
+        rows = images[start : start + size]
+        body = envelope(
+            rows,
+            page=page,
+            pages=pages,
+            per_page=size,
+            total=count,
+            next_url="next" if page < pages else None,
+        )
+        return Response(json.dumps(body), content_type="application/json")
+
+    return handler
+
+
+IMAGES = [{"name": f"img{i}.ova", "path": f"images/img{i}.ova"} for i in range(5)]
+
+
+def test_page_cap_below_the_request_still_collects_everything(httpserver):
+    httpserver.expect_request("/v2/image").respond_with_handler(paged_handler(IMAGES, cap=2))
+    client, warnings = make_client(httpserver.url_for("/"))
+    assert client.list("v2/image") == IMAGES
+    assert len(httpserver.log) == 3
+    assert [req.args["page"] for req, _ in httpserver.log] == ["1", "2", "3"]
+    assert all(req.args["expand"] == "1" for req, _ in httpserver.log)
+    assert warnings == []
+
+
+def test_empty_last_page_with_a_larger_total_warns_or_fails(httpserver):
+    httpserver.expect_request("/v2/image").respond_with_handler(paged_handler(IMAGES[:4], cap=2, total=5))
+    client, warnings = make_client(httpserver.url_for("/"))
+    assert len(client.list("v2/image")) == 4
+    assert warnings == [
+        f"GET {httpserver.url_for('/v2/image')}: collected 4 of 5 records the server announced"
+    ]
+    with pytest.raises(VssResponseError, match="collected 4 of 5"):
+        client.list("v2/image", on_incomplete="fail")
+
+
+def test_a_repeating_page_stops_the_walk(httpserver):
+    httpserver.expect_request("/v2/image").respond_with_handler(paged_handler(IMAGES, cap=2, repeat=True))
+    client, _ = make_client(httpserver.url_for("/"))
+    with pytest.raises(VssResponseError, match="page 2 of GET .* repeats page 1"):
+        client.list("v2/image")
+    assert len(httpserver.log) == 2
+
+
+def test_a_server_that_ignores_paging_gives_everything_in_one_request(httpserver):
+    httpserver.expect_request("/v2/image").respond_with_json(envelope(IMAGES + IMAGES[:1]))
+    client, _ = make_client(httpserver.url_for("/"))
+    assert client.list("v2/image") == IMAGES
+    assert len(httpserver.log) == 1
+
+
+def test_item_urls_instead_of_records_are_an_unexpected_response(httpserver):
+    httpserver.expect_request("/v2/image").respond_with_json(envelope(["https://x/v2/image/1"]))
+    client, _ = make_client(httpserver.url_for("/"))
+    with pytest.raises(VssResponseError, match="'data' holds no records"):
+        client.list("v2/image")
+
+
+def scripted(httpserver, replies):
+    """Serve ``replies`` (werkzeug Responses) in order, then keep serving the last one."""
+    queue = list(replies)
+
+    def handler(request):
+        return queue.pop(0) if len(queue) > 1 else queue[0]
+
+    httpserver.expect_request("/v2/image").respond_with_handler(handler)
+
+
+def throttled():
+    return Response(
+        '{"error": "throttled"}', status=429, headers={"Retry-After": "1"}, content_type="application/json"
+    )
+
+
+def ok():
+    return Response(json.dumps(envelope(IMAGES)), content_type="application/json")
+
+
+def test_429_with_retry_after_is_retried_and_honoured(httpserver):
+    scripted(httpserver, [throttled(), throttled(), ok()])
+    client, warnings = make_client(httpserver.url_for("/"))
+    started = time.monotonic()
+    assert client.get("v2/image")["data"] == IMAGES
+    assert time.monotonic() - started >= 1.9
+    assert len(httpserver.log) == 3
+    assert len(warnings) == 2 and all("after HTTP 429" in w for w in warnings)
+
+
+def test_503_once_then_success(httpserver):
+    scripted(httpserver, [Response("", status=503), ok()])
+    client, _ = make_client(httpserver.url_for("/"))
+    assert client.get("v2/image")["data"] == IMAGES
+    assert len(httpserver.log) == 2
+
+
+def test_endless_429_fails_after_the_configured_attempts_without_a_last_sleep(httpserver):
+    scripted(httpserver, [throttled()])
+    client, _ = make_client(httpserver.url_for("/"), retries=2)
+    started = time.monotonic()
+    with pytest.raises(VssHTTPError, match=r"^HTTP 429 .* after 3 attempts") as caught:
+        client.get("v2/image")
+    assert len(httpserver.log) == 3
+    assert time.monotonic() - started < 2.9
+    assert caught.value.status == 429
+
+
+def test_502_with_an_empty_body_is_retried_then_reported(httpserver):
+    scripted(httpserver, [Response("", status=502)])
+    client, _ = make_client(httpserver.url_for("/"), retries=1)
+    with pytest.raises(VssHTTPError, match=r"^HTTP 502 .* after 2 attempts"):
+        client.get("v2/image")
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404])
+def test_client_errors_are_never_retried(httpserver, status):
+    scripted(
+        httpserver,
+        [
+            Response(
+                '{"error": "nope", "message": "Nope: no"}', status=status, content_type="application/json"
+            )
+        ],
+    )
+    client, _ = make_client(httpserver.url_for("/"))
+    with pytest.raises(VssHTTPError) as caught:
+        client.get("v2/image")
+    assert caught.value.status == status
+    assert len(httpserver.log) == 1
+
+
+def test_a_post_is_not_retried_after_a_5xx(httpserver):
+    httpserver.expect_request("/v2/vm", method="POST").respond_with_data("", status=503)
+    client, _ = make_client(httpserver.url_for("/"))
+    with pytest.raises(VssHTTPError, match="HTTP 503"):
+        client.post("v2/vm", {"name": "web01"})
+    assert len(httpserver.log) == 1
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        (
+            Response(
+                "<html><body><h1>401</h1><p>Login required</p></body></html>",
+                status=401,
+                content_type="text/html",
+            ),
+            r"^HTTP 401 UNAUTHORIZED for GET http://\S+/v2/image: 401 Login required; check the token",
+        ),
+        (
+            Response(
+                '{"error": "forbidden", "message": "not allowed to list images"}',
+                status=403,
+                content_type="application/json",
+            ),
+            r"^HTTP 403 FORBIDDEN for GET \S+: forbidden: not allowed to list images; the account is not allowed",
+        ),
+        (
+            Response('{"error": "not found"}', status=404, content_type="application/json"),
+            r"HTTP 404 NOT FOUND .*: not found; check api_url: it must be the service root",
+        ),
+        (
+            Response("<html><title>Sign in</title><form>SSO</form></html>", content_type="text/html"),
+            r"expected JSON from GET \S+, got text/html \(HTTP 200\): Sign in SSO",
+        ),
+        (
+            Response('{"_links": {}, "meta": {}}', content_type="application/json"),
+            r"unexpected response from GET \S+: no 'data' in the reply",
+        ),
+        (
+            Response('{"data": [1, 2', content_type="application/json"),
+            r"invalid JSON from GET \S+ \(HTTP 200, 14 bytes\)",
+        ),
+    ],
+)
+def test_error_bodies_become_one_clear_line(httpserver, reply, expected):
+    scripted(httpserver, [reply])
+    client, _ = make_client(httpserver.url_for("/"))
+    with pytest.raises((VssHTTPError, VssResponseError), match=expected) as caught:
+        client.get("v2/image")
+    message = str(caught.value)
+    assert "\n" not in message and "<" not in message and SENTINEL not in message
+
+
+def test_connection_refused_names_the_url():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client, _ = make_client(f"http://127.0.0.1:{port}", retries=1)
+    with pytest.raises(
+        VssConnectionError, match=rf"cannot reach GET http://127.0.0.1:{port}/v2/image: .*refused"
+    ):
+        client.get("v2/image")
+
+
+def test_a_stalled_server_fails_within_the_timeout_and_is_not_retried(httpserver):
+    def stall(request):
+        time.sleep(1.5)
+        return ok()
+
+    httpserver.expect_request("/v2/status").respond_with_handler(stall)
+    client, _ = make_client(httpserver.url_for("/"), timeout=0.5)
+    started = time.monotonic()
+    with pytest.raises(VssConnectionError, match=r"no reply within 0.5s for GET \S+/v2/status"):
+        client.get("v2/status")
+    assert time.monotonic() - started < 1.4
+
+
+def test_bearer_token_goes_to_the_api_host_only(httpserver):
+    httpserver.expect_request("/v2/image").respond_with_json(envelope([]))
+    httpserver.expect_request("/elsewhere").respond_with_json(envelope([]))
+    client, _ = make_client(httpserver.url_for("/"))
+    client.get("v2/image")
+    assert client.base_url.startswith("http://localhost:")
+    client.session.get(httpserver.url_for("/elsewhere").replace("localhost", "127.0.0.1"), timeout=2)
+    first, second = (req for req, _ in httpserver.log if req.path in ("/v2/image", "/elsewhere"))
+    assert first.headers["Authorization"] == f"Bearer {SENTINEL}"
+    assert "Authorization" not in second.headers
+
+
+def test_username_password_and_otp_are_exchanged_for_a_token(httpserver):
+    httpserver.expect_request("/auth/request-token", method="POST", json={"otp": "123456"}).respond_with_json(
+        {"data": {"token": "fresh-token"}}
+    )
+    httpserver.expect_request("/v2/user", headers={"Authorization": "Bearer fresh-token"}).respond_with_json(
+        envelope({"username": "demo"})
+    )
+    client, _ = make_client(httpserver.url_for("/"), token=None, username="demo", password="pw", otp="123456")
+    assert client.get("v2/user")["data"] == {"username": "demo"}
+    token_request = httpserver.log[0][0]
+    assert token_request.authorization.username == "demo"
+
+
+def test_a_wrong_otp_says_so(httpserver):
+    httpserver.expect_request("/auth/request-token", method="POST").respond_with_json(
+        {"error": "unauthorized", "message": "InvalidParameterValue: otp"}, status=401
+    )
+    client, _ = make_client(httpserver.url_for("/"), token=None, username="demo", password="pw")
+    with pytest.raises(
+        VssHTTPError, match="InvalidParameterValue: otp; the one-time code is missing or wrong"
+    ):
+        client.get("v2/user")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://vss-api.eis.utoronto.ca", "https://vss-api.eis.utoronto.ca"),
+        ("https://vss-api.eis.utoronto.ca/", "https://vss-api.eis.utoronto.ca"),
+        ("https://vss-api.eis.utoronto.ca/v2/", "https://vss-api.eis.utoronto.ca"),
+        ("https://gw.example.org:8443/vss/", "https://gw.example.org:8443/vss"),
+        ("HTTPS://VSS-API.eis.utoronto.ca", "https://vss-api.eis.utoronto.ca"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+        ("http://localhost:8080/v2", "http://localhost:8080"),
+        ("http://[::1]:8080", "http://[::1]:8080"),
+    ],
+)
+def test_api_url_is_normalised(url, expected):
+    assert normalize_api_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("https://jm:s3cret-pass@vss-api.eis.utoronto.ca", "must not hold credentials"),
+        ("http://vss-api.eis.utoronto.ca", "plain http:// would send credentials unencrypted"),
+        ("ftp://vss-api.eis.utoronto.ca", "must start with https://"),
+        ("vss-api.eis.utoronto.ca", "must start with https://"),
+        ("https://vss-api.eis.utoronto.ca/?x=1", "query string"),
+        ("https://vss-api.eis.utoronto.ca:99999", "not a valid URL"),
+        ("", "must be a URL"),
+    ],
+)
+def test_bad_api_urls_are_refused_without_echoing_secrets(url, problem):
+    with pytest.raises(VssOptionError, match=problem) as caught:
+        normalize_api_url(url)
+    assert caught.value.option == "api_url"
+    assert "s3cret" not in str(caught.value)
+
+
+def test_plain_http_elsewhere_is_allowed_only_on_request():
+    assert normalize_api_url("http://vss.internal", allow_http=True) == "http://vss.internal"
