@@ -59,12 +59,14 @@ class RunCache:
             if value is not None:
                 self._debug(f"run cache hit for {key[:12]} after waiting for another process")
                 return value
-            self._debug(f"run cache miss for {key[:12]}: fetching (kept {self.ttl}s)")
+            self._debug(f"run cache miss for {key[:12]} in {self.directory}: fetching (kept {self.ttl}s)")
             value = fetch()
             self._store.set(key, value)
             return value
 
     def _read(self, key):
+        if not self._store.contains(key):  # expired or absent (ansible-core 2.16 warns on a get of either)
+            return None
         try:
             return self._store.get(key)
         except KeyError:
