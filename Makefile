@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: (c) 2026, University of Toronto
+#
+# make demo         create .venv, start the emulator, run examples/demo.yml against it
+# make test         every check below, on both ansible-core lines, with a timed summary
+# make help         the list of targets and knobs
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# CORE picks an ansible-core line: 2.21 (Python 3.12, .venv) or 2.16 (Python 3.11, .venv-2.16).
+# units and integration run on both lines unless CORE is given; venv and sanity default to 2.21.
+CORE ?=
+CORES := $(if $(CORE),$(CORE),2.21 2.16)
+MAIN_CORE := $(if $(CORE),$(CORE),2.21)
+
+# Extra options for ansible-test, e.g. make integration ANSIBLE_TEST_ARGS='emulator_smoke -vvv'
+ANSIBLE_TEST_ARGS ?=
+# Extra options for ansible-playbook in the demo, e.g. make demo DEMO_ARGS=-v
+DEMO_ARGS ?=
+
+VENV := .venv
+ACTIVATE := export PATH="$(CURDIR)/$(VENV)/bin:$(CURDIR)/.build/pybin:$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)";
+COLLECTIONS := $(CURDIR)/.build/collections
+DIST := .build/dist
+
+.PHONY: help venv venvs sanity units integration lint ruff ansible-lint docs-lint changelog-lint build demo test clean
+
+help:
+	@echo "make demo            create .venv, start vss-emulator, run examples/demo.yml against it, stop it"
+	@echo "make test            venvs, sanity, units, integration (2.21 and 2.16), lint, docs-lint,"
+	@echo "                     changelog-lint and build, with a summary of what passed and how long it took"
+	@echo "make venv            create/update .venv (CORE=2.21, the default) or .venv-2.16 (CORE=2.16)"
+	@echo "make venvs           both"
+	@echo "make sanity          ansible-test sanity --venv on ansible-core 2.21"
+	@echo "make units           ansible-test units on 2.21 and 2.16 (CORE=... for one)"
+	@echo "make integration     ansible-test integration on 2.21 and 2.16 (CORE=... for one)"
+	@echo "make lint            ruff and ansible-lint (production profile)"
+	@echo "make docs-lint       antsibull-docs lint-collection-docs --plugin-docs"
+	@echo "make changelog-lint  antsibull-changelog lint"
+	@echo "make build           ansible-galaxy collection build, then check and install the artifact"
+	@echo "make clean           remove .build/ and tests/output/ (venvs stay; rm -rf .venv* for those)"
+	@echo "Knobs: CORE=2.21|2.16  ANSIBLE_TEST_ARGS='target -vvv'  DEMO_ARGS=-v"
+
+venv:
+	@scripts/make-venv.sh $(MAIN_CORE)
+
+venvs:
+	@for core in 2.21 2.16; do scripts/make-venv.sh $$core; done
+
+sanity: venv
+	@scripts/sanity.sh $(MAIN_CORE) $(ANSIBLE_TEST_ARGS)
+
+units:
+	@for core in $(CORES); do \
+		scripts/make-venv.sh $$core; \
+		echo "==> ansible-test units, ansible-core $$core"; \
+		scripts/ansible-test.sh $$core units --local --python $$(source scripts/common.sh; core_python_version $$core) \
+			--color no $(ANSIBLE_TEST_ARGS); \
+	done
+
+integration:
+	@for core in $(CORES); do \
+		scripts/make-venv.sh $$core; \
+		echo "==> ansible-test integration, ansible-core $$core"; \
+		scripts/ansible-test.sh $$core integration --local --python $$(source scripts/common.sh; core_python_version $$core) \
+			--color no $(ANSIBLE_TEST_ARGS); \
+	done
+
+lint: ruff ansible-lint
+
+ruff: venv
+	@echo "==> ruff check and ruff format --check"
+	@$(ACTIVATE) ruff check . && ruff format --check .
+
+ansible-lint: venv
+	@echo "==> ansible-lint --profile production"
+	@$(ACTIVATE) export ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)"; ansible-lint --profile production --strict
+
+docs-lint: venv
+	@echo "==> antsibull-docs lint-collection-docs --plugin-docs"
+	@$(ACTIVATE) export ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)"; \
+		antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all .
+
+changelog-lint: venv
+	@echo "==> antsibull-changelog lint"
+	@$(ACTIVATE) antsibull-changelog lint --strict
+
+build: venv
+	@scripts/build.sh
+
+demo: venv
+	@scripts/demo.sh $(DEMO_ARGS)
+
+test:
+	@scripts/test-all.sh
+
+clean:
+	rm -rf .build tests/output
