@@ -24,13 +24,13 @@ PAGE_IMAGES = (
 
 # Words mixed into generated image names, so that name filters select a meaningful share of them.
 GENERATED_WORDS = (
-    "ubuntu",
+    "rocky",
     "centos",
     "rhel",
     "debian",
     "windows",
     "photon",
-    "rocky",
+    "ubuntu",
     "Ubuntu-LTS",
     "jammy",
     "fedora",
