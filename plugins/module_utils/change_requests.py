@@ -1,0 +1,205 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: (c) 2026, University of Toronto
+"""Change requests of the VSS API (internal): what a submission returned, and waiting for the outcome.
+
+A deploy, delete, export or sync answers at once with a request (``/v2/request/<kind>/<id>``) that the
+service works through later. ``wait_for_request`` polls it until it succeeds or fails, or until an
+overall deadline taken from a monotonic clock passes; the clock and the sleep are parameters, so the
+loop can be tested without waiting.
+"""
+
+import re
+import time
+
+from ansible_collections.utoronto.vss.plugins.module_utils.errors import (
+    VssConnectionError,
+    VssHTTPError,
+    VssRequestError,
+    VssResponseError,
+)
+
+SUCCESS_STATUSES = frozenset(("PROCESSED", "SCHEDULED"))
+FAILURE_STATUSES = frozenset(("ERROR", "ERRORRETRY", "REFUSED", "CANCELLED", "MISSED"))
+PENDING_STATUSES = frozenset(("SUBMITTED", "PENDING", "INPROGRESS", "APPROVALREQUIRED", "APPROVED"))
+SUCCESS, FAILURE, PENDING, UNKNOWN = "success", "failure", "pending", "unknown"
+DEFAULT_WAIT_TIMEOUT = 600
+DEFAULT_POLL_INTERVAL = 5
+# Poll replies that are worth another try before the deadline: the server or a proxy was unwell.
+TRANSIENT_HTTP_STATUSES = frozenset((500, 502, 503, 504, 429))
+
+
+def status_key(status):
+    """A status without case, spaces, underscores or hyphens: 'In Progress' and 'IN_PROGRESS' agree."""
+    return re.sub(r"[\s_-]+", "", str(status)).upper()
+
+
+def classify_status(status):
+    """``success``, ``failure``, ``pending`` (a status the service documents) or ``unknown``."""
+    key = status_key(status)
+    if key in SUCCESS_STATUSES:
+        return SUCCESS
+    if key in FAILURE_STATUSES:
+        return FAILURE
+    if key in PENDING_STATUSES:
+        return PENDING
+    return UNKNOWN
+
+
+def is_unfinished(status):
+    """True while a request may still change: a pending status, or one this code does not know."""
+    return classify_status(status) in (PENDING, UNKNOWN)
+
+
+def _text_list(value):
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(entry) for entry in value if entry not in (None, "")]
+    return [str(value)] if value != "" else []
+
+
+def request_messages(record):
+    """The ``warnings`` and ``errors`` of a request record, each a list of strings.
+
+    The service puts them in ``message: {warnings, errors}``; a plain string ``message`` is taken as
+    an error when the request failed and as a warning otherwise.
+    """
+    message = record.get("message")
+    if isinstance(message, dict):
+        return _text_list(message.get("warnings")), _text_list(message.get("errors"))
+    if classify_status(record.get("status")) == FAILURE:
+        return [], _text_list(message)
+    return _text_list(message), []
+
+
+def request_summary(record):
+    """The ``request`` a module returns: ``id``, ``status``, ``warnings``, ``errors``."""
+    warnings, errors = request_messages(record)
+    return dict(id=record.get("id"), status=record.get("status"), warnings=warnings, errors=errors)
+
+
+def submitted_request(reply):
+    """The request a submission (POST, DELETE) started, and its link: ``(record, link)``.
+
+    The record is ``data.request`` (``{id, status, task_id}``); the link is ``_links.request``, found
+    in ``data`` or beside it, or None. An empty reply (HTTP 204) gives ``({}, None)``.
+    """
+    if reply in (None, {}):
+        return {}, None
+    data = reply.get("data") if isinstance(reply, dict) else None
+    if not isinstance(data, dict):
+        raise VssResponseError("unexpected response to the submission: 'data' is not an object")
+    record = dict(data["request"]) if isinstance(data.get("request"), dict) else {}
+    links = [entry for entry in (data.get("_links"), reply.get("_links")) if isinstance(entry, dict)]
+    link = next((entry["request"] for entry in links if isinstance(entry.get("request"), str)), None)
+    if record.get("id") is None and link:
+        record["id"] = link.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return record, link
+
+
+def poll_path(client, link, path_of_kind, request_id):
+    """The API path of a request: from its link when that is on our own base URL, else built from the id.
+
+    A link elsewhere (another host, a proxy's internal name) is not followed: the token only goes to
+    the configured base URL.
+    """
+    base = client.base_url + "/"
+    if isinstance(link, str) and link.startswith(base):
+        return link[len(base) :].split("?", 1)[0].split("#", 1)[0]
+    return f"{path_of_kind.rstrip('/')}/{request_id}"
+
+
+def wait_for_request(
+    client,
+    path,
+    wait_timeout=DEFAULT_WAIT_TIMEOUT,
+    poll_interval=DEFAULT_POLL_INTERVAL,
+    what="the request",
+    warn=None,
+    clock=time.monotonic,
+    sleep=time.sleep,
+):
+    """Poll ``path`` until the request succeeds; return its last record.
+
+    Raises ``VssRequestError`` when it fails (at once) or when ``wait_timeout`` seconds pass without
+    an outcome, naming the last status seen; ``VssResponseError`` when a reply holds no status.
+    A poll that meets a server error or a lost connection is tried again at the next interval: the
+    client's own retries and these share the one deadline.
+    """
+    warn = warn or (lambda message: None)
+    url = client.url(path)
+    deadline = clock() + wait_timeout
+    last_status, last_problem, unknown_seen, record = None, None, set(), {}
+    polls = 0
+
+    while True:
+        polls += 1
+        try:
+            body = client.get(path)
+        except VssHTTPError as error:
+            if error.status not in TRANSIENT_HTTP_STATUSES:
+                raise
+            last_problem = str(error)
+            warn(f"polling {what} failed ({error.message}); trying again until the deadline")
+        except VssConnectionError as error:
+            last_problem = str(error)
+            warn(f"polling {what} failed ({error.message}); trying again until the deadline")
+        else:
+            record = _request_record(body, url)
+            last_status, last_problem = record["status"], None
+            outcome = classify_status(last_status)
+            if outcome == SUCCESS:
+                return record
+            if outcome == FAILURE:
+                raise VssRequestError(_failure_message(what, record), request=request_summary(record))
+            if outcome == UNKNOWN and status_key(last_status) not in unknown_seen:
+                unknown_seen.add(status_key(last_status))
+                warn(
+                    f"{what} reports status {last_status!r}, which this collection does not know; waiting on"
+                )
+
+        remaining = deadline - clock()
+        if remaining <= 0:
+            raise VssRequestError(
+                _timeout_message(what, record, last_status, last_problem, wait_timeout, polls, url),
+                request=request_summary(dict(record, status=last_status)),
+            )
+        sleep(min(poll_interval, remaining))
+
+
+def _request_record(body, url):
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, dict):
+        raise VssResponseError(f"unexpected response from GET {url}: 'data' is not a request object")
+    if data.get("status") in (None, ""):
+        raise VssResponseError(f"unexpected response from GET {url}: the request has no 'status'")
+    return data
+
+
+def _failure_message(what, record):
+    warnings, errors = request_messages(record)
+    text = f"{what} (request {record.get('id')}) ended with status {record.get('status')}"
+    if errors:
+        text += ": " + "; ".join(errors)
+    if warnings:
+        text += " (warnings: " + "; ".join(warnings) + ")"
+    return text
+
+
+def _timeout_message(what, record, last_status, last_problem, wait_timeout, polls, url):
+    request_id = record.get("id") or url.rstrip("/").rsplit("/", 1)[-1]
+    if last_status is None:
+        seen = "no status was read"
+    else:
+        seen = f"last status {last_status}"
+        if classify_status(last_status) == UNKNOWN:
+            seen += " (a status this collection does not know)"
+    text = (
+        f"{what} (request {request_id}) did not finish within {wait_timeout:g}s after {polls} polls: {seen}"
+    )
+    if last_problem:
+        text += f"; the last poll failed: {last_problem}"
+    return (
+        text + f"; it may still complete on the server: follow request {request_id} at {url}, "
+        "or run again with a longer wait_timeout"
+    )
