@@ -201,7 +201,8 @@ class VssClient:
         self._password = settings.get("password")
         self._otp = settings.get("otp")
         self.session = requests.Session()
-        self.session.verify = settings["verify"]
+        # Passed with every request: a session-level value would yield to REQUESTS_CA_BUNDLE.
+        self.verify = settings["verify"]
         self.session.headers.update({"Accept": "application/json", "User-Agent": "utoronto.vss-ansible"})
         adapter = HTTPAdapter(max_retries=_retry_policy(settings["retries"], self._warn))
         self.session.mount("https://", adapter)
@@ -260,7 +261,9 @@ class VssClient:
             with warnings.catch_warnings():
                 # The user turned verification off and was warned once; this stays local to our requests.
                 warnings.simplefilter("ignore", InsecureRequestWarning)
-                response = self.session.request(method, url, timeout=(self.timeout, self.timeout), **kwargs)
+                response = self.session.request(
+                    method, url, timeout=(self.timeout, self.timeout), verify=self.verify, **kwargs
+                )
         except requests.exceptions.SSLError as error:
             raise VssConnectionError(
                 f"TLS verification failed for {method} {url}: {_short_reason(error)}",
