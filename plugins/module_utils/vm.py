@@ -772,6 +772,6 @@ class VmRun:
         raise VssRequestError(
             f"{method} {self.client.url(path)} for {self.name} failed and may or may not have reached the "
             f"service: {problem}",
-            "it was not sent again; run the task again: it finds the VM or its pending request instead of "
+            hint="it was not sent again; run the task again: it finds the VM or its pending request instead of "
             "repeating the change",
         )

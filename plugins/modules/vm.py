@@ -327,7 +327,7 @@ request:
   description:
     - The change request that deployed or removed the VM, as last seen.
     - Also returned when an unfinished deploy request from an earlier run was found.
-  returned: when a request was submitted or found
+  returned: when a request was submitted or found, and on failure when a request failed or timed out
   type: dict
   sample:
     id: 42
@@ -364,6 +364,7 @@ msg:
   sample: deployed web01 from images/CentOS_64-bit_vmx11.ova
 """
 
+from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssRequestError
 from ansible_collections.utoronto.vss.plugins.module_utils.module import VssModule, run
 from ansible_collections.utoronto.vss.plugins.module_utils.vm import (
     FIRMWARES,
@@ -405,9 +406,13 @@ def argument_spec():
 
 def manage_vm(module):
     spec = check_options(module.params)
-    return VmRun(
-        module.client, spec, check_mode=module.check_mode, diff=module._diff, warn=module.warn
-    ).execute()
+    vm_run = VmRun(module.client, spec, check_mode=module.check_mode, diff=module._diff, warn=module.warn)
+    try:
+        return vm_run.execute()
+    except VssRequestError as error:
+        if not error.request:
+            raise
+        module.fail_from(error, request=error.request)
 
 
 def main():
