@@ -13,11 +13,8 @@ SENTINEL_PASSWORD = "sentinel-password-77e2"
 SENTINEL_OTP = "918273"
 
 
-@pytest.fixture(scope="module")
-def guarded(start_emulator, tmp_path_factory):
-    """An emulator with two fixed tokens, a user with a one-time code, and an access log."""
-    log_file = tmp_path_factory.mktemp("log") / "access.log"
-    emulator = start_emulator(
+def guarded_arguments(folder):
+    return (
         "--token",
         SENTINEL_TOKEN,
         "--token",
@@ -29,10 +26,17 @@ def guarded(start_emulator, tmp_path_factory):
         "--otp",
         SENTINEL_OTP,
         "--log-file",
-        str(log_file),
+        str(folder / "access.log"),
     )
-    emulator.log_file = log_file
-    return emulator
+
+
+EMULATORS = {"guarded": guarded_arguments}
+
+
+@pytest.fixture
+def guarded(shared_emulator):
+    """An emulator with two fixed tokens, a user with a one-time code, and an access log."""
+    return shared_emulator("guarded")
 
 
 def request_token(emulator, user, password, body):
@@ -121,7 +125,7 @@ def test_access_log_records_requests_but_never_a_secret(guarded):
     guarded.get("/v2/image", token=SENTINEL_TOKEN, params={"password": SENTINEL_PASSWORD})
     guarded.get("/v2/image", token="wrong-token")
 
-    log = guarded.log_file.read_text(encoding="utf-8")
+    log = (guarded.folder / "access.log").read_text(encoding="utf-8")
     assert '"GET /v2/image?token=REDACTED&name=ubuntu" 200' in log
     assert '"POST /auth/request-token" 200' in log
     assert '"GET /v2/image" 401' in log

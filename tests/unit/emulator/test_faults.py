@@ -9,7 +9,7 @@ import requests
 
 from vss_emulator.faults import FaultSpecError, parse_fault
 
-EMULATOR_ARGS = (
+FAULTS = (
     "--fault=429:2@/v2/os/1",
     "--fault=429:forever@/v2/os/2",
     "--fault=500:1@/v2/os/3",
@@ -26,6 +26,18 @@ EMULATOR_ARGS = (
     "--fault=500:1@POST /v2/vm",
     "--fault=503:1@GET:/v2/request/new",
 )
+
+LIST_FAULTS = (
+    "--images",
+    "18",
+    "--page-cap",
+    "5",
+    "--fault=short-total@/v2/image",
+    "--fault=repeat-page@/v2/user/image/vm",
+    "--fault=pagecap:2@/v2/os",
+    "--fault=ignore-query@/v2/folder",
+)
+EMULATORS = {"emulator": FAULTS, "lists": LIST_FAULTS}
 
 
 def statuses(emulator, path, times):
@@ -156,19 +168,10 @@ def test_stats_count_by_route_and_reset(emulator):
     assert after_reset == {"total": 0, "by_route": {}}
 
 
-@pytest.fixture(scope="module")
-def lists(start_emulator):
+@pytest.fixture
+def lists(shared_emulator):
     """18 generated images make 30 in all: with a cap of 5, exactly six full pages."""
-    return start_emulator(
-        "--images",
-        "18",
-        "--page-cap",
-        "5",
-        "--fault=short-total@/v2/image",
-        "--fault=repeat-page@/v2/user/image/vm",
-        "--fault=pagecap:2@/v2/os",
-        "--fault=ignore-query@/v2/folder",
-    )
+    return shared_emulator("lists")
 
 
 def test_short_total_claims_one_more_and_the_extra_page_is_empty(lists):

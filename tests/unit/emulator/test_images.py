@@ -33,12 +33,19 @@ SPECIAL_IMAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def special(start_emulator, tmp_path_factory):
-    """An emulator whose catalogue also holds names with wildcards, spaces, brackets and non-ASCII."""
-    path = tmp_path_factory.mktemp("images") / "extra.json"
+def special_arguments(folder):
+    path = folder / "extra.json"
     path.write_text(json.dumps(SPECIAL_IMAGES), encoding="utf-8")
-    return start_emulator("--extra-images", str(path))
+    return ("--extra-images", str(path))
+
+
+EMULATORS = {"special": special_arguments}
+
+
+@pytest.fixture
+def special(shared_emulator):
+    """An emulator whose catalogue also holds names with wildcards, spaces, brackets and non-ASCII."""
+    return shared_emulator("special")
 
 
 def names(records):

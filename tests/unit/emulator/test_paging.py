@@ -4,7 +4,7 @@
 
 import re
 
-EMULATOR_ARGS = ("--images", "250", "--page-cap", "7")
+EMULATORS = {"emulator": ("--images", "250", "--page-cap", "7")}
 TOTAL = 262
 PAGES = 38
 

@@ -23,11 +23,13 @@ EXTRA_IMAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def emulator(start_emulator, tmp_path_factory):
-    path = tmp_path_factory.mktemp("vms") / "extra.yml"
+def emulator_arguments(folder):
+    path = folder / "extra.yml"
     path.write_text(json.dumps(EXTRA_IMAGES), encoding="utf-8")
-    return start_emulator("--request-delay", str(DELAY), "--extra-images", str(path))
+    return ("--request-delay", str(DELAY), "--extra-images", str(path))
+
+
+EMULATORS = {"emulator": emulator_arguments}
 
 
 def payload(**overrides):
