@@ -166,7 +166,7 @@ def same_text(given, expected):
 
 
 def basic_credentials(request):
-    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    scheme, _space, encoded = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "basic" or not encoded:
         return None
     try:
@@ -268,7 +268,7 @@ def create_app(settings, stats):
         return JSONResponse(error_body(400, f"InvalidParameterValue: {problems}"), status_code=400)
 
     def authorize(request):
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        scheme, _space, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise unauthorized("a bearer token is required (Authorization: Bearer <token>)")
         if not tokens.accepts(token.strip()):

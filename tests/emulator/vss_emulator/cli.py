@@ -161,7 +161,9 @@ def settings_from(args, parser):
 
 def bind(host, port):
     """A bound socket for `host` and `port` (0: a free port), so the real port is known before serving."""
-    family, kind, protocol, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    family, kind, protocol, _canonical_name, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM
+    )[0]
     sock = socket.socket(family, kind, protocol)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(address)

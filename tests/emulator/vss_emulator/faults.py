@@ -99,7 +99,7 @@ def check_arity(parts, most, spec):
 
 def parse_fault(spec):
     """One fault from its `--fault` text."""
-    body, _, scope = spec.partition("@")
+    body, _at, scope = spec.partition("@")
     method = prefix = None
     if scope:
         scope_match = SCOPE_PATTERN.match(scope.strip())

@@ -88,7 +88,7 @@ async def drop_connection(send):
     if transport is None:
         raise ConnectionAbortedError("reset fault: the server's transport is not reachable")
     transport.abort()
-    for _ in range(3):
+    for _turn in range(3):
         await asyncio.sleep(0)
 
 

@@ -49,7 +49,7 @@ class ListShape:
 
 @dataclass
 class Filter:
-    field: str
+    name: str
     operator: str
     value: object
     pattern: re.Pattern = None
@@ -151,7 +151,7 @@ def parse_filters(text, resource):
 
 
 def passes(record, condition):
-    actual = field_value(record, condition.field)
+    actual = field_value(record, condition.name)
     if condition.operator == "like":
         return actual is not None and condition.pattern.fullmatch(str(actual)) is not None
     if condition.operator == "in":
@@ -181,7 +181,7 @@ def parse_sort(text, resource):
     for clause in text.split(";"):
         if not clause:
             continue
-        name, _, direction = clause.partition(",")
+        name, _comma, direction = clause.partition(",")
         name, direction = name.strip(), (direction.strip() or "asc").lower()
         if name not in resource.fields:
             raise bad_parameter(f"unknown sort field '{name}'; known fields: {known_fields(resource)}")

@@ -39,7 +39,7 @@ class Emulator:
             stderr=self.stderr,
             text=True,
         )
-        ready, _, _ = select.select([self.process.stdout], [], [], STARTUP_SECONDS)
+        ready, _writable, _failed = select.select([self.process.stdout], [], [], STARTUP_SECONDS)
         line = self.process.stdout.readline() if ready else ""
         if not line.startswith("vss-emulator listening on "):
             self.process.kill()

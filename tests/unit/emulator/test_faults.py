@@ -41,7 +41,7 @@ EMULATORS = {"emulator": FAULTS, "lists": LIST_FAULTS}
 
 
 def statuses(emulator, path, times):
-    return [emulator.get(path).status_code for _ in range(times)]
+    return [emulator.get(path).status_code for _attempt in range(times)]
 
 
 def test_429_for_the_first_n_requests_with_retry_after(emulator):

@@ -96,10 +96,10 @@ def test_page_sort_by_name_and_by_path(emulator):
     by_path = emulator.data("/v2/image", params={"sort": "path"})
 
     assert names(by_name) == sorted(
-        (name for name, _ in PAGE_IMAGES), key=lambda name: (name.casefold(), name)
+        (name for name, _path in PAGE_IMAGES), key=lambda name: (name.casefold(), name)
     )
     assert [image["path"] for image in by_path] == sorted(
-        (path for _, path in PAGE_IMAGES), key=lambda path: (path.casefold(), path)
+        (path for _name, path in PAGE_IMAGES), key=lambda path: (path.casefold(), path)
     )
     assert names(by_name)[:2] == ["1608T-chef-master.ovf", "1608T-pensive_carson.ovf"]
 
