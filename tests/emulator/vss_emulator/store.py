@@ -280,9 +280,13 @@ class Store:
                 400, "InvalidState", f"{vm['name']} is {vm['power_state']}: {action} needs poweredOn"
             )
 
-        vm["power_state"] = {"shutdown": "poweredOff", "suspend": "suspended"}.get(action, action)
-        if action in ("reboot", "reset"):
-            vm["power_state"] = "poweredOn"
+        resulting_states = {
+            "shutdown": "poweredOff",
+            "suspend": "suspended",
+            "reboot": "poweredOn",
+            "reset": "poweredOn",
+        }
+        vm["power_state"] = resulting_states.get(action, action)
         vm["updated_on"] = now_stamp()
         return self.submit("change", {**self.vm_fields(vm), "attribute": "state", "value": action})
 
