@@ -74,18 +74,21 @@ ruff: venv
 	@echo "==> ruff check and ruff format --check"
 	@$(ACTIVATE) ruff check . && ruff format --check .
 
+# ANSIBLE_HOME keeps the copy of this collection that ansible-lint installs for itself out of ~/.ansible.
 ansible-lint: venv
 	@echo "==> ansible-lint --profile production"
-	@$(ACTIVATE) export ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)"; ansible-lint --profile production --strict
+	@$(ACTIVATE) export ANSIBLE_HOME="$(CURDIR)/.build/ansible-home" ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" NO_COLOR=1; \
+		ansible-lint --profile production --strict
 
 docs-lint: venv
 	@echo "==> antsibull-docs lint-collection-docs --plugin-docs"
 	@$(ACTIVATE) export ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)"; \
-		antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all .
+		antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all \
+			--disallow-unknown-collection-refs --check-extra-docs-refs .
 
 changelog-lint: venv
 	@echo "==> antsibull-changelog lint"
-	@$(ACTIVATE) antsibull-changelog lint --strict
+	@$(ACTIVATE) antsibull-changelog lint && antsibull-changelog lint-changelog-yaml --strict changelogs/changelog.yaml
 
 build: venv
 	@scripts/build.sh
