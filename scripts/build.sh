@@ -70,3 +70,6 @@ for argument_specs in "${collection}"/roles/*/meta/argument_specs.yml; do
 done
 [[ "${rendered}" -gt 0 ]] || die "the installed collection documents no module, plugin or role"
 echo "rendered the documentation of ${rendered} modules, plugins and roles from ${artifact##*/}"
+
+say "examples/demo.yml with the installed artifact"
+DEMO_COLLECTIONS_PATH="${installed}" "${REPO_ROOT}/scripts/demo.sh"
