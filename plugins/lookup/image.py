@@ -172,11 +172,25 @@ from ansible_collections.utoronto.vss.plugins.plugin_utils.run_cache import RunC
 
 display = Display()
 
+
+def _scalar_text(value):
+    """A text option accepts text and numbers, as Ansible converts them; never a list or a mapping."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise TypeError(f"{type(value).__name__} is not text")
+    return str(value)
+
+
 PLUGIN_NAME = "utoronto.vss.image"
 QUERY_OPTIONS = ("match", "case_sensitive", "source", "on_incomplete")
 ORDER_OPTIONS = ("sort", "order")
 MAX_CACHE_TTL = 86400
-TYPE_CHECKS = {"bool": check_type_bool, "int": check_type_int, "float": check_type_float}
+TYPE_CHECKS = {
+    "bool": check_type_bool,
+    "int": check_type_int,
+    "float": check_type_float,
+    "str": _scalar_text,
+    "path": _scalar_text,
+}
 WHERE = (
     " as lookup keywords, Ansible variables (utoronto_vss_token, or utoronto_vss_username and "
     "utoronto_vss_password) or the controller's environment; a task's 'environment:' does not reach lookups, "
@@ -219,8 +233,12 @@ class LookupModule(LookupBase):
         try:
             self.set_options(var_options=variables, direct=keywords)
         except AnsibleError as error:
-            option = self._failing_option(definitions, variables)
-            reason = "cannot be used" if option in SECRET_OPTIONS else _one_line(error)
+            option = self._failing_option(definitions, variables, keywords)
+            reason = (
+                _one_line(error)
+                if option in definitions and option not in SECRET_OPTIONS
+                else "cannot be used"
+            )
             raise AnsibleLookupError(
                 f"option '{option}' (set by a variable, the environment or ansible.cfg): {reason}"
             ) from None
@@ -238,12 +256,16 @@ class LookupModule(LookupBase):
             if name in (variables or {})
         }
 
-    def _failing_option(self, definitions, variables):
+    def _failing_option(self, definitions, variables, keywords):
         """The option whose value from variables, the environment or ansible.cfg cannot be used."""
         for option in definitions:
             try:
                 C.config.get_config_value(
-                    option, plugin_type=self.plugin_type, plugin_name=self._load_name, variables=variables
+                    option,
+                    plugin_type=self.plugin_type,
+                    plugin_name=self._load_name,
+                    variables=variables,
+                    direct=keywords,
                 )
             except AnsibleError:
                 return option
