@@ -102,6 +102,25 @@ def candidates_text(values, limit=MAX_CANDIDATES):
     return shown or "none"
 
 
+def similar_labels(wanted, entries):
+    """Labels of the ``(text, label)`` entries most like ``wanted``, sorted.
+
+    Entries whose text holds ``wanted`` (any case) come first; failing those, the entries sharing the
+    most words with it, so that ``Red Hat Enterprise Linux 7`` suggests the versions that exist.
+    """
+    folded = wanted.casefold()
+    found = sorted(label for text, label in entries if folded in str(text).casefold())
+    if found:
+        return found
+
+    words = set(re.findall(r"[^\W_]+", folded))
+    scores = [
+        (len(words & set(re.findall(r"[^\W_]+", str(text).casefold()))), label) for text, label in entries
+    ]
+    best = max((score for score, _label in scores), default=0)
+    return sorted(label for score, label in scores if best and score == best)
+
+
 # Option checks (no server needed)
 
 
@@ -416,7 +435,9 @@ def pick_folder(folders, wanted):
             "give the folder's path or moref instead",
         )
     last = normalize_folder_path(wanted).rsplit(">", 1)[-1].strip().casefold()
-    similar = sorted(path_of(folder) for folder in folders if last in path_of(folder).casefold())
+    similar = similar_labels(
+        last, [(path_of(folder).rsplit(">", 1)[-1], path_of(folder)) for folder in folders]
+    )
     raise VssOptionError(
         "folder",
         f"no folder matches {wanted!r}; "
@@ -443,7 +464,7 @@ def pick_network(networks, wanted, option):
             f"{wanted!r} names {len(found)} networks: {candidates_text(sorted(label(n) for n in found))}",
             "give the network's moref instead",
         )
-    similar = sorted(label(n) for n in networks if wanted.casefold() in str(n.get("name", "")).casefold())
+    similar = similar_labels(wanted, [(network.get("name", ""), label(network)) for network in networks])
     raise VssOptionError(
         option,
         f"no network is named {wanted!r}; "
@@ -468,10 +489,12 @@ def pick_os(systems, wanted):
         if found:
             names = sorted(f"{s.get('full_name')} ({guest_id})" for guest_id, s in found.items())
             raise VssOptionError("os", f"{wanted!r} names {len(found)} systems: {candidates_text(names)}")
-    similar = sorted(
-        f"{s.get('full_name')} ({s.get('guest_id')})"
-        for s in systems
-        if folded in str(s.get("guest_id", "")).casefold() or folded in str(s.get("full_name", "")).casefold()
+    similar = similar_labels(
+        wanted,
+        [
+            (f"{s.get('guest_id')} {s.get('full_name')}", f"{s.get('full_name')} ({s.get('guest_id')})")
+            for s in systems
+        ],
     )
     raise VssOptionError(
         "os",

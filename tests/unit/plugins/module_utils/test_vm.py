@@ -25,6 +25,7 @@ from ansible_collections.utoronto.vss.plugins.module_utils.vm import (
     pick_folder,
     pick_network,
     pick_os,
+    similar_labels,
 )
 
 FOLDERS = [
@@ -522,3 +523,29 @@ WEB = FOLDERS[1]
 )
 def test_in_folder(record, expected):
     assert in_folder(record, WEB) is expected
+
+
+@pytest.mark.parametrize(
+    ("wanted", "expected"),
+    [
+        ("web", ["VSS-Dev-Web (12)", "VSS-Prod-Web (13)"]),
+        ("Red Hat Enterprise Linux 7 (64-bit)", ["RHEL 8 (rhel8)", "RHEL 9 (rhel9)"]),
+        ("Plan Nine from Bell Labs", []),
+    ],
+)
+def test_similar_labels_prefer_substrings_then_shared_words(wanted, expected):
+    entries = [
+        ("VSS-Dev-Web", "VSS-Dev-Web (12)"),
+        ("VSS-Prod-Web", "VSS-Prod-Web (13)"),
+        ("Red Hat Enterprise Linux 8 (64-bit)", "RHEL 8 (rhel8)"),
+        ("Red Hat Enterprise Linux 9 (64-bit)", "RHEL 9 (rhel9)"),
+        ("Ubuntu Linux (64-bit)", "Ubuntu (ubuntu64Guest)"),
+    ]
+    assert similar_labels(wanted, entries) == expected
+
+
+def test_an_unknown_os_version_suggests_the_versions_that_exist():
+    systems = SYSTEMS + [{"guest_id": "rhel8_64Guest", "full_name": "Red Hat Enterprise Linux 8 (64-bit)"}]
+    with pytest.raises(VssOptionError) as caught:
+        pick_os(systems, "Red Hat Enterprise Linux 7 (64-bit)")
+    assert "similar: 'Red Hat Enterprise Linux 8 (64-bit) (rhel8_64Guest)'" in str(caught.value)
