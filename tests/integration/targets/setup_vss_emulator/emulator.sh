@@ -55,6 +55,7 @@ start_emulator() {
     done
 
     VSS_EMULATOR_WORKDIR="$(mktemp -d)"
+    : >"${VSS_EMULATOR_WORKDIR}/stdout" # exists before the loop below reads it, however late the job starts
     command="$(_vss_emulator_command)"
     # word splitting of the command is intended: it may be "python -m vss_emulator"
     # shellcheck disable=SC2086
