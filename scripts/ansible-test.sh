@@ -5,7 +5,8 @@
 #   scripts/ansible-test.sh 2.21|2.16 sanity|units|integration [ansible-test options...]
 # ansible-test needs the collection at .../ansible_collections/utoronto/vss, resolves symlinks, and
 # takes its file list from the nearest enclosing git repository; so tracked and untracked-but-not-ignored
-# files are copied to a folder outside the work tree (.build/ansible-test-<core> links to it).
+# files are copied to a folder of this run outside the work tree. Its tests/output is copied back to
+# tests/output/<core>-<command>/ and the folder removed, so several runs can go on at once.
 set -euo pipefail
 
 # shellcheck source=scripts/common.sh
@@ -13,8 +14,7 @@ source "$(dirname "$0")/common.sh"
 
 core="${1:?usage: ansible-test.sh 2.21|2.16 COMMAND [OPTIONS...]}"
 shift
-copy_root="${TEST_COPY_ROOT}/ansible-test-${core}"
-copy="${copy_root}/ansible_collections/utoronto/vss"
+command_name="${1:?usage: ansible-test.sh 2.21|2.16 COMMAND [OPTIONS...]}"
 
 prepare_pybin
 activate_core "${core}"
@@ -26,12 +26,17 @@ pip_versions="$(grep -ohE "pip='[0-9.]+'" "${ansible_test_source}/_internal/pyth
 [[ -n "${pip_versions}" ]] || die "cannot find the pip version ansible-test bootstraps in ${ansible_test_source}"
 mkdir -p "${HOME}/.ansible/test/cache"
 for pip_version in ${pip_versions}; do
-    cp "${REPO_ROOT}/scripts/get_pip_offline.py" "${HOME}/.ansible/test/cache/get_pip_${pip_version//./_}.py"
+    bootstrap="${HOME}/.ansible/test/cache/get_pip_${pip_version//./_}.py"
+    if ! cmp -s "${REPO_ROOT}/scripts/get_pip_offline.py" "${bootstrap}"; then
+        cp "${REPO_ROOT}/scripts/get_pip_offline.py" "${bootstrap}.$$"
+        mv -f "${bootstrap}.$$" "${bootstrap}"
+    fi
 done
 
-rm -rf "${copy_root}"
-mkdir -p "${copy}" "${BUILD_DIR}"
-ln -sfn "${copy}" "${BUILD_DIR}/ansible-test-${core}"
+mkdir -p "${TEST_COPY_ROOT}"
+copy_root="$(mktemp -d "${TEST_COPY_ROOT}/${core}-${command_name}-XXXXXX")"
+trap 'rm -rf "${copy_root}"' EXIT
+copy="${copy_root}/ansible_collections/utoronto/vss"
 copy_work_tree "${copy}"
 
 cd "${copy}"
@@ -42,7 +47,11 @@ set -e
 
 if [[ -d "${copy}/tests/output" ]]; then
     mkdir -p "${REPO_ROOT}/tests/output"
-    rm -rf "${REPO_ROOT}/tests/output/${core}-$1"
-    cp -r "${copy}/tests/output" "${REPO_ROOT}/tests/output/${core}-$1"
+    output="${REPO_ROOT}/tests/output/${core}-${command_name}"
+    rm -rf "${output}"
+    mkdir -p "${output}"
+    # .tmp holds ansible-test's scratch files and delegation venvs: not worth keeping
+    tar -C "${copy}/tests/output" --exclude=./.tmp -cf - . | tar -xf - -C "${output}"
+    echo "ansible-test output: tests/output/${core}-${command_name}/"
 fi
 exit "${status}"

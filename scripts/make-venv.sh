@@ -20,6 +20,9 @@ python="$(find_python "${python_version}")" ||
     die "Python ${python_version} is needed for ansible-core ${core} (try: pyenv install ${python_version})"
 
 mkdir -p "${LOG_DIR}"
+# One install at a time per venv, when several make runs share the work tree.
+exec 9>"${LOG_DIR}/venv-${core}.lock"
+flock 9
 prepare_pybin
 prepare_collection_link
 
