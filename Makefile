@@ -78,7 +78,7 @@ ruff: venv
 ansible-lint: venv
 	@echo "==> ansible-lint --profile production"
 	@$(ACTIVATE) export ANSIBLE_HOME="$(CURDIR)/.build/ansible-home" ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" NO_COLOR=1; \
-		ansible-lint --profile production --strict
+		ansible-lint --offline --profile production --strict
 
 docs-lint: venv
 	@echo "==> antsibull-docs lint-collection-docs --plugin-docs"
