@@ -25,7 +25,7 @@ ACTIVATE := export PATH="$(CURDIR)/$(VENV)/bin:$(CURDIR)/.build/pybin:$$PATH" VI
 COLLECTIONS := $(CURDIR)/.build/collections
 DIST := .build/dist
 
-.PHONY: help venv venvs sanity units integration lint ruff ansible-lint docs-lint changelog-lint build demo test clean
+.PHONY: help venv venvs sanity units integration lint ruff shellcheck ansible-lint docs-lint changelog-lint build demo test clean
 
 help:
 	@echo "make demo            create .venv, start vss-emulator, run examples/demo.yml against it, stop it"
@@ -36,7 +36,7 @@ help:
 	@echo "make sanity          ansible-test sanity --venv on ansible-core 2.21"
 	@echo "make units           ansible-test units on 2.21 and 2.16 (CORE=... for one)"
 	@echo "make integration     ansible-test integration on 2.21 and 2.16 (CORE=... for one)"
-	@echo "make lint            ruff and ansible-lint (production profile)"
+	@echo "make lint            ruff, shellcheck and ansible-lint (production profile)"
 	@echo "make docs-lint       antsibull-docs lint-collection-docs --plugin-docs"
 	@echo "make changelog-lint  antsibull-changelog lint"
 	@echo "make build           ansible-galaxy collection build, then check and install the artifact"
@@ -68,11 +68,17 @@ integration:
 			--color no $(ANSIBLE_TEST_ARGS); \
 	done
 
-lint: ruff ansible-lint
+lint: ruff shellcheck ansible-lint
 
 ruff: venv
 	@echo "==> ruff check and ruff format --check"
 	@$(ACTIVATE) ruff check . && ruff format --check .
+
+# ansible-test's shellcheck test covers *.sh files only; this adds .ci/run and follows sourced files.
+shellcheck:
+	@echo "==> shellcheck .ci/run scripts/*.sh tests/integration/targets/*/runme.sh"
+	@command -v shellcheck >/dev/null || { echo "ERROR: shellcheck is not installed (apt-get install shellcheck)"; exit 1; }
+	@shellcheck -x .ci/run scripts/*.sh tests/integration/targets/*/runme.sh
 
 # ANSIBLE_HOME keeps the copy of this collection that ansible-lint installs for itself out of ~/.ansible.
 ansible-lint: venv

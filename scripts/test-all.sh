@@ -17,6 +17,7 @@ all_steps=(
     "integration-2.21:integration CORE=2.21"
     "integration-2.16:integration CORE=2.16"
     "ruff:ruff"
+    "shellcheck:shellcheck"
     "ansible-lint:ansible-lint"
     "docs-lint:docs-lint"
     "changelog-lint:changelog-lint"

@@ -8,7 +8,7 @@ set -euo pipefail
 # shellcheck source=tests/integration/targets/setup_vss_emulator/emulator.sh
 source ../setup_vss_emulator/emulator.sh
 
-start_emulator
+start_emulator --token demo-token
 ansible-playbook -i "${INVENTORY_PATH}" smoke.yml "$@"
 
 image_listings="$(emulator_request_count "GET /v2/image")"
