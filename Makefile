@@ -23,7 +23,6 @@ DEMO_ARGS ?=
 VENV := .venv
 ACTIVATE := export PATH="$(CURDIR)/$(VENV)/bin:$(CURDIR)/.build/pybin:$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)";
 COLLECTIONS := $(CURDIR)/.build/collections
-DIST := .build/dist
 
 .PHONY: help venv venvs sanity units integration lint ruff shellcheck ansible-lint docs-lint changelog-lint build demo test clean
 
@@ -39,7 +38,8 @@ help:
 	@echo "make lint            ruff, shellcheck and ansible-lint (production profile)"
 	@echo "make docs-lint       antsibull-docs lint-collection-docs --plugin-docs"
 	@echo "make changelog-lint  antsibull-changelog lint"
-	@echo "make build           ansible-galaxy collection build, then check and install the artifact"
+	@echo "make build           ansible-galaxy collection build; check the artifact, install it, render its docs"
+	@echo "                     and run the demo playbook from the installed copy"
 	@echo "make clean           remove .build/ and tests/output/ (venvs stay; rm -rf .venv* for those)"
 	@echo "Knobs: CORE=2.21|2.16  ANSIBLE_TEST_ARGS='target -vvv'  DEMO_ARGS=-v"
 
@@ -53,20 +53,20 @@ sanity: venv
 	@scripts/sanity.sh $(MAIN_CORE) $(ANSIBLE_TEST_ARGS)
 
 units:
-	@for core in $(CORES); do \
-		scripts/make-venv.sh $$core; \
+	@status=0; for core in $(CORES); do \
+		scripts/make-venv.sh $$core || { status=1; continue; }; \
 		echo "==> ansible-test units, ansible-core $$core"; \
 		scripts/ansible-test.sh $$core units --local --python $$(source scripts/common.sh; core_python_version $$core) \
-			--color no $(ANSIBLE_TEST_ARGS); \
-	done
+			--color no $(ANSIBLE_TEST_ARGS) || status=1; \
+	done; exit $$status
 
 integration:
-	@for core in $(CORES); do \
-		scripts/make-venv.sh $$core; \
+	@status=0; for core in $(CORES); do \
+		scripts/make-venv.sh $$core || { status=1; continue; }; \
 		echo "==> ansible-test integration, ansible-core $$core"; \
 		scripts/ansible-test.sh $$core integration --local --python $$(source scripts/common.sh; core_python_version $$core) \
-			--color no $(ANSIBLE_TEST_ARGS); \
-	done
+			--color no $(ANSIBLE_TEST_ARGS) || status=1; \
+	done; exit $$status
 
 lint: ruff shellcheck ansible-lint
 
