@@ -710,14 +710,18 @@ class VmRun:
 
     def join_pending(self, folder, pending):
         """An unfinished deploy of our VM (an earlier run's): wait for it rather than deploy again."""
-        summary = request_summary(pending)
-        text = f"deploy request {pending.get('id')} for {self.name} is {pending.get('status')}"
+        request_id = pending.get("id")
         if self.check_mode or not self.spec["wait"]:
-            return dict(changed=False, msg=text, vm=self.vm_result(folder, pending), request=summary)
+            return dict(
+                changed=False,
+                msg=f"deploy request {request_id} for {self.name} is {pending.get('status')}",
+                vm=self.vm_result(folder, pending),
+                request=request_summary(pending),
+            )
         done = self.follow(pending, "v2/request/new", f"the deploy of {self.name}")
         return dict(
             changed=False,
-            msg=f"{text.rsplit(' is ', 1)[0]} (submitted earlier) finished",
+            msg=f"deploy request {request_id} for {self.name}, submitted earlier, has finished",
             vm=self.finished_vm(folder, done),
             request=request_summary(done),
         )

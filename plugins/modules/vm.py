@@ -1,6 +1,7 @@
 #!/usr/bin/python
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: (c) 2026, University of Toronto
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 DOCUMENTATION = r"""
 module: vm
@@ -23,7 +24,7 @@ description:
   - The deploy is sent once. When its outcome is unknown (no reply, or a server error), the task fails
     saying so, and the next run finds the VM or its pending request rather than deploying twice.
 author:
-  - University of Toronto ITS Private Cloud users
+  - University of Toronto ITS Private Cloud users (@utoronto)
 options:
   name:
     description:

@@ -86,7 +86,7 @@ class FakeApi:
 
     def get(self, path, params=None):
         self.calls.append(("GET", path))
-        _, _, kind, request_id = path.split("/")
+        kind, request_id = path.split("/")[2:]
         entry = self.requests[kind][int(request_id)]
         statuses = entry["statuses"]
         status = statuses.pop(0) if len(statuses) > 1 else statuses[0]
@@ -172,6 +172,10 @@ def run(api, check_mode=False, diff=False, **changes):
     return vm_run.execute(), warnings
 
 
+def run_result(api, **kwargs):
+    return run(api, **kwargs)[0]
+
+
 def test_deploy_posts_once_and_waits_for_the_vm():
     api = FakeApi()
 
@@ -200,7 +204,7 @@ def test_rerun_is_unchanged_and_sends_nothing():
     run(api)
     api.calls.clear()
 
-    result, _ = run(api, folder="VSS >Development> Web >")
+    result = run_result(api, folder="VSS >Development> Web >")
 
     assert result["changed"] is False
     assert result["vm"]["moref"] == "vm-1000"
@@ -220,7 +224,7 @@ def test_vm_lookup_narrows_by_name_on_the_server():
 def test_check_mode_resolves_everything_and_sends_nothing():
     api = FakeApi()
 
-    result, _ = run(api, check_mode=True, diff=True, user_data="#cloud-config\npassword: hunter2\n")
+    result = run_result(api, check_mode=True, diff=True, user_data="#cloud-config\npassword: hunter2\n")
 
     assert result["changed"] is True
     assert result["msg"] == f"would deploy web01 from {IMAGE}"
@@ -235,7 +239,7 @@ def test_check_mode_resolves_everything_and_sends_nothing():
 def test_check_mode_is_ok_when_the_vm_exists():
     api = FakeApi()
     api.add_vm("2612T-web01", WEB)
-    result, _ = run(api, check_mode=True)
+    result = run_result(api, check_mode=True)
     assert result["changed"] is False
     assert api.writes() == []
 
@@ -291,7 +295,7 @@ def test_names_that_only_contain_ours_are_not_ours():
     api = FakeApi()
     api.add_vm("2612T-xweb01", WEB)
     api.add_vm("2612T-web011", WEB)
-    result, _ = run(api)
+    result = run_result(api)
     assert result["changed"] is True
 
 
@@ -308,7 +312,7 @@ def test_a_pending_deploy_from_an_earlier_run_is_waited_for_not_resubmitted():
         vm_moref="vm-2000", vm_uuid="u-2000"
     )
 
-    result, _ = run(api)
+    result = run_result(api)
 
     assert api.writes() == []
     assert result["changed"] is False
@@ -319,7 +323,7 @@ def test_a_pending_deploy_from_an_earlier_run_is_waited_for_not_resubmitted():
 def test_a_pending_deploy_in_another_folder_does_not_count():
     api = FakeApi()
     api.add_request("new", ["IN_PROGRESS"], vm_name="2612T-web01", folder=PROD_WEB["moref"])
-    result, _ = run(api)
+    result = run_result(api)
     assert result["changed"] is True
     assert len(api.writes()) == 1
 
@@ -327,7 +331,7 @@ def test_a_pending_deploy_in_another_folder_does_not_count():
 def test_a_failed_earlier_deploy_does_not_count():
     api = FakeApi()
     api.add_request("new", ["ERROR"], vm_name="2612T-web01", folder=WEB["moref"])
-    result, _ = run(api)
+    result = run_result(api)
     assert result["changed"] is True
 
 
@@ -356,7 +360,7 @@ def test_a_deploy_that_never_finishes_fails_at_the_deadline():
 
 def test_wait_false_returns_the_request_at_once():
     api = FakeApi()
-    result, _ = run(api, wait=False)
+    result = run_result(api, wait=False)
     assert result["changed"] is True
     assert result["request"]["id"] == 1 and result["request"]["status"] == "PENDING"
     assert result["vm"]["moref"] is None
@@ -394,7 +398,7 @@ def test_absent_removes_the_vm_and_waits():
     api = FakeApi()
     api.add_vm("2612T-web01", WEB)
 
-    result, _ = run(api, state="absent")
+    result = run_result(api, state="absent")
 
     assert result["changed"] is True
     assert api.writes() == [("DELETE", "v2/vm/vm-1000")]
@@ -406,7 +410,7 @@ def test_absent_removes_the_vm_and_waits():
 def test_absent_in_check_mode_sends_nothing():
     api = FakeApi()
     api.add_vm("2612T-web01", WEB)
-    result, _ = run(api, state="absent", check_mode=True, diff=True)
+    result = run_result(api, state="absent", check_mode=True, diff=True)
     assert result["changed"] is True and result["msg"] == "would remove 2612T-web01 (vm-1000)"
     assert result["diff"]["before"]["moref"] == "vm-1000" and result["diff"]["after"] == {}
     assert api.writes() == []
@@ -415,7 +419,7 @@ def test_absent_in_check_mode_sends_nothing():
 def test_absent_when_missing_is_ok():
     api = FakeApi()
     api.add_vm("2612T-web01", PROD_WEB)
-    result, _ = run(api, state="absent")
+    result = run_result(api, state="absent")
     assert result["changed"] is False
     assert api.writes() == []
 
@@ -425,7 +429,7 @@ def test_absent_waits_for_a_pending_deploy_then_removes_it():
     pending = api.add_request("new", ["IN_PROGRESS", "PROCESSED"], vm_name="2612T-web01", folder=WEB["moref"])
     api.requests["new"][pending["id"]]["on_done"] = lambda done: api.add_vm("2612T-web01", WEB)
 
-    result, _ = run(api, state="absent")
+    result = run_result(api, state="absent")
 
     assert result["changed"] is True
     assert api.writes() == [("DELETE", "v2/vm/vm-1000")]
