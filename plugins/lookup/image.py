@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: (c) 2026, University of Toronto
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 DOCUMENTATION = r"""
 name: image
@@ -17,8 +18,6 @@ description:
     type of the value would change with the number of matches.
   - Results are shared by every task, host and fork of one C(ansible-playbook) run for O(cache_ttl) seconds,
     so a lookup in a group variable or a template costs one listing per run, not one per host and task.
-author:
-  - University of Toronto ITS Private Cloud users
 options:
   _terms:
     description:

@@ -29,7 +29,7 @@ class Emulator:
             stderr=self.stderr,
             text=True,
         )
-        ready, _, _ = select.select([self.process.stdout], [], [], STARTUP_SECONDS)
+        ready = select.select([self.process.stdout], [], [], STARTUP_SECONDS)[0]
         line = self.process.stdout.readline() if ready else ""
         if not line.startswith("vss-emulator listening on "):
             self.stop()

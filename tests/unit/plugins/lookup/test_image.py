@@ -104,7 +104,7 @@ def test_calls_share_one_listing_and_sorting_happens_after_the_cache(emulator):
     ascending = run_lookup(["gen"], connection(emulator))
     first_cost = emulator.image_requests()
     descending = run_lookup(["gen"], connection(emulator), order="desc")
-    again = [run_lookup(["gen"], connection(emulator)) for _ in range(5)]
+    again = [run_lookup(["gen"], connection(emulator)) for call in range(5)]
 
     assert first_cost >= 1
     assert emulator.image_requests() == 0
@@ -130,7 +130,7 @@ def test_another_query_or_other_credentials_fetch_again(emulator):
 def test_cache_can_be_turned_off(emulator, keywords):
     emulator.image_requests()
 
-    for _ in range(3):
+    for call in range(3):
         run_lookup(variables=connection(emulator), **keywords)
 
     assert emulator.image_requests() == 3 * PAGES
@@ -186,7 +186,7 @@ def test_concurrent_forks_fetch_once(slow_emulator, run_environment):
 
     processes = [
         context.Process(target=_lookup_in_a_fork, args=(slow_emulator.url, barrier, results))
-        for _ in range(workers)
+        for worker in range(workers)
     ]
     for process in processes:
         process.start()
@@ -194,7 +194,7 @@ def test_concurrent_forks_fetch_once(slow_emulator, run_environment):
         process.join(timeout=60)
 
     assert [process.exitcode for process in processes] == [0] * workers
-    assert sorted(results.get(timeout=5) for _ in range(workers)) == [IMAGE_COUNT] * workers
+    assert sorted(results.get(timeout=5) for worker in range(workers)) == [IMAGE_COUNT] * workers
     assert slow_emulator.image_requests() == PAGES
 
 
@@ -265,7 +265,7 @@ def test_401_is_a_lookup_error_with_the_clients_message_and_is_not_cached(emulat
     sentinel = "sentinel-token-0123456789"
     emulator.image_requests()
 
-    for _ in range(2):
+    for attempt in range(2):
         with pytest.raises(AnsibleLookupError) as failure:
             run_lookup(variables=connection(emulator, token=sentinel))
         message = str(failure.value)
