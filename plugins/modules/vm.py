@@ -23,6 +23,8 @@ description:
     another image gives a warning.
   - The deploy is sent once. When its outcome is unknown (no reply, or a server error), the task fails
     saying so, and the next run finds the VM or its pending request rather than deploying twice.
+  - "Known limitation: a run started before the service has registered such a deploy cannot see it, and
+    deploys again; wait a minute before running again after an unknown outcome."
 author:
   - University of Toronto ITS Private Cloud users (@utoronto)
 options:
