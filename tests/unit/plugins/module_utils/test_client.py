@@ -66,8 +66,8 @@ def test_page_cap_below_the_request_still_collects_everything(httpserver):
     client, warnings = make_client(httpserver.url_for("/"))
     assert client.list("v2/image") == IMAGES
     assert len(httpserver.log) == 3
-    assert [req.args["page"] for req, _ in httpserver.log] == ["1", "2", "3"]
-    assert all(req.args["expand"] == "1" for req, _ in httpserver.log)
+    assert [req.args["page"] for req, _reply in httpserver.log] == ["1", "2", "3"]
+    assert all(req.args["expand"] == "1" for req, _reply in httpserver.log)
     assert warnings == []
 
 
@@ -84,7 +84,7 @@ def test_empty_last_page_with_a_larger_total_warns_or_fails(httpserver):
 
 def test_a_repeating_page_stops_the_walk(httpserver):
     httpserver.expect_request("/v2/image").respond_with_handler(paged_handler(IMAGES, cap=2, repeat=True))
-    client, _ = make_client(httpserver.url_for("/"))
+    client = make_client(httpserver.url_for("/"))[0]
     with pytest.raises(VssResponseError, match="page 2 of GET .* repeats page 1"):
         client.list("v2/image")
     assert len(httpserver.log) == 2
@@ -92,14 +92,14 @@ def test_a_repeating_page_stops_the_walk(httpserver):
 
 def test_a_server_that_ignores_paging_gives_everything_in_one_request(httpserver):
     httpserver.expect_request("/v2/image").respond_with_json(envelope(IMAGES + IMAGES[:1]))
-    client, _ = make_client(httpserver.url_for("/"))
+    client = make_client(httpserver.url_for("/"))[0]
     assert client.list("v2/image") == IMAGES
     assert len(httpserver.log) == 1
 
 
 def test_item_urls_instead_of_records_are_an_unexpected_response(httpserver):
     httpserver.expect_request("/v2/image").respond_with_json(envelope(["https://x/v2/image/1"]))
-    client, _ = make_client(httpserver.url_for("/"))
+    client = make_client(httpserver.url_for("/"))[0]
     with pytest.raises(VssResponseError, match="'data' holds no records"):
         client.list("v2/image")
 
@@ -136,14 +136,14 @@ def test_429_with_retry_after_is_retried_and_honoured(httpserver):
 
 def test_503_once_then_success(httpserver):
     scripted(httpserver, [Response("", status=503), ok()])
-    client, _ = make_client(httpserver.url_for("/"))
+    client = make_client(httpserver.url_for("/"))[0]
     assert client.get("v2/image")["data"] == IMAGES
     assert len(httpserver.log) == 2
 
 
 def test_endless_429_fails_after_the_configured_attempts_without_a_last_sleep(httpserver):
     scripted(httpserver, [throttled()])
-    client, _ = make_client(httpserver.url_for("/"), retries=2)
+    client = make_client(httpserver.url_for("/"), retries=2)[0]
     started = time.monotonic()
     with pytest.raises(VssHTTPError, match=r"^HTTP 429 .* after 3 attempts") as caught:
         client.get("v2/image")
@@ -154,7 +154,7 @@ def test_endless_429_fails_after_the_configured_attempts_without_a_last_sleep(ht
 
 def test_502_with_an_empty_body_is_retried_then_reported(httpserver):
     scripted(httpserver, [Response("", status=502)])
-    client, _ = make_client(httpserver.url_for("/"), retries=1)
+    client = make_client(httpserver.url_for("/"), retries=1)[0]
     with pytest.raises(VssHTTPError, match=r"^HTTP 502 .* after 2 attempts"):
         client.get("v2/image")
 
@@ -169,7 +169,7 @@ def test_client_errors_are_never_retried(httpserver, status):
             )
         ],
     )
-    client, _ = make_client(httpserver.url_for("/"))
+    client = make_client(httpserver.url_for("/"))[0]
     with pytest.raises(VssHTTPError) as caught:
         client.get("v2/image")
     assert caught.value.status == status
@@ -178,7 +178,7 @@ def test_client_errors_are_never_retried(httpserver, status):
 
 def test_a_post_is_not_retried_after_a_5xx(httpserver):
     httpserver.expect_request("/v2/vm", method="POST").respond_with_data("", status=503)
-    client, _ = make_client(httpserver.url_for("/"))
+    client = make_client(httpserver.url_for("/"))[0]
     with pytest.raises(VssHTTPError, match="HTTP 503"):
         client.post("v2/vm", {"name": "web01"})
     assert len(httpserver.log) == 1
@@ -223,7 +223,7 @@ def test_a_post_is_not_retried_after_a_5xx(httpserver):
 )
 def test_error_bodies_become_one_clear_line(httpserver, reply, expected):
     scripted(httpserver, [reply])
-    client, _ = make_client(httpserver.url_for("/"))
+    client = make_client(httpserver.url_for("/"))[0]
     with pytest.raises((VssHTTPError, VssResponseError), match=expected) as caught:
         client.get("v2/image")
     message = str(caught.value)
@@ -234,7 +234,7 @@ def test_connection_refused_names_the_url():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    client, _ = make_client(f"http://127.0.0.1:{port}", retries=1)
+    client = make_client(f"http://127.0.0.1:{port}", retries=1)[0]
     with pytest.raises(
         VssConnectionError, match=rf"cannot reach GET http://127.0.0.1:{port}/v2/image: .*refused"
     ):
@@ -247,7 +247,7 @@ def test_a_stalled_server_fails_within_the_timeout_and_is_not_retried(httpserver
         return ok()
 
     httpserver.expect_request("/v2/status").respond_with_handler(stall)
-    client, _ = make_client(httpserver.url_for("/"), timeout=0.5)
+    client = make_client(httpserver.url_for("/"), timeout=0.5)[0]
     started = time.monotonic()
     with pytest.raises(VssConnectionError, match=r"no reply within 0.5s for GET \S+/v2/status"):
         client.get("v2/status")
@@ -257,11 +257,11 @@ def test_a_stalled_server_fails_within_the_timeout_and_is_not_retried(httpserver
 def test_bearer_token_goes_to_the_api_host_only(httpserver):
     httpserver.expect_request("/v2/image").respond_with_json(envelope([]))
     httpserver.expect_request("/elsewhere").respond_with_json(envelope([]))
-    client, _ = make_client(httpserver.url_for("/"))
+    client = make_client(httpserver.url_for("/"))[0]
     client.get("v2/image")
     assert client.base_url.startswith("http://localhost:")
     client.session.get(httpserver.url_for("/elsewhere").replace("localhost", "127.0.0.1"), timeout=2)
-    first, second = (req for req, _ in httpserver.log if req.path in ("/v2/image", "/elsewhere"))
+    first, second = (req for req, _reply in httpserver.log if req.path in ("/v2/image", "/elsewhere"))
     assert first.headers["Authorization"] == f"Bearer {SENTINEL}"
     assert "Authorization" not in second.headers
 
@@ -273,7 +273,7 @@ def test_username_password_and_otp_are_exchanged_for_a_token(httpserver):
     httpserver.expect_request("/v2/user", headers={"Authorization": "Bearer fresh-token"}).respond_with_json(
         envelope({"username": "demo"})
     )
-    client, _ = make_client(httpserver.url_for("/"), token=None, username="demo", password="pw", otp="123456")
+    client = make_client(httpserver.url_for("/"), token=None, username="demo", password="pw", otp="123456")[0]
     assert client.get("v2/user")["data"] == {"username": "demo"}
     token_request = httpserver.log[0][0]
     assert token_request.authorization.username == "demo"
@@ -283,7 +283,7 @@ def test_a_wrong_otp_says_so(httpserver):
     httpserver.expect_request("/auth/request-token", method="POST").respond_with_json(
         {"error": "unauthorized", "message": "InvalidParameterValue: otp"}, status=401
     )
-    client, _ = make_client(httpserver.url_for("/"), token=None, username="demo", password="pw")
+    client = make_client(httpserver.url_for("/"), token=None, username="demo", password="pw")[0]
     with pytest.raises(
         VssHTTPError, match="InvalidParameterValue: otp; the one-time code is missing or wrong"
     ):

@@ -142,7 +142,7 @@ def test_list_images_all_sources_unique_by_path_and_tagged():
         ("images/Ubuntu_64-bit-vmx10.ova", "image"),
         ("images/xenial-server-cloudimg-amd64.ova", "image"),
     ]
-    assert [path for path, _ in client.calls] == ["v2/image", "v2/user/image/vm"]
+    assert [path for path, _reply in client.calls] == ["v2/image", "v2/user/image/vm"]
 
 
 def test_list_images_union_of_names_without_duplicates():

@@ -113,5 +113,5 @@ def test_a_redirect_to_another_host_does_not_carry_the_token(httpserver):
     with pytest.raises(VssHTTPError, match="HTTP 401") as caught:
         VssClient(settings).get("v2/image")
     assert TOKEN not in str(caught.value)
-    redirected = [request for request, _ in httpserver.log if request.path == "/elsewhere"]
+    redirected = [request for request, _reply in httpserver.log if request.path == "/elsewhere"]
     assert len(redirected) == 1 and "Authorization" not in redirected[0].headers
