@@ -14,6 +14,8 @@ options:
       - When not given, the first of the environment variables E(VSS_API_URL) and E(VSS_ENDPOINT) (the name
         C(vss-cli) uses) is taken.
       - The official clients default to V(https://cloud-api.eis.utoronto.ca), which serves the same API.
+      - May also be the name of a C(vss-cli) profile (as E(VSS_ENDPOINT) may be for C(vss-cli)); the profile's
+        URL is then used. See O(token) for how profiles are read.
     type: str
     default: https://vss-api.eis.utoronto.ca
     aliases: [url]
@@ -21,7 +23,16 @@ options:
     description:
       - Bearer token for the API, as issued by C(POST /auth/request-token) (valid about 24 hours).
       - When not given, E(VSS_API_TOKEN) (the name C(pyvss) uses) or E(VSS_TOKEN) (the name C(vss-cli) uses).
-      - Either O(token), or O(username) and O(password), must be set.
+      - Either O(token), or O(username) and O(password), must be set, or kept in a C(vss-cli) profile.
+      - When neither is set by an option, a variable or the environment, the C(vss-cli) configuration file is
+        read (C(~/.vss-cli/config.yaml), or the file named by E(VSS_CONFIG), on the host that runs the
+        module; on the controller for plugins). The profile is the one named by O(api_url), or the one whose
+        URL equals O(api_url); when O(api_url) is left at its default and no profile has that URL, the file's
+        C(general.default_endpoint_name) profile, else C(cloud-api), else the only profile. Its C(token) and its
+        C(auth) (user name and password) are used, and its URL replaces O(api_url). A token whose expiry has
+        passed gives way to C(auth).
+      - "Known limitation: credentials that C(vss-cli) keeps in a system keychain rather than in the file are
+        not read."
     type: str
   username:
     description:

@@ -16,6 +16,13 @@ from ansible_collections.utoronto.vss.plugins.module_utils.client import (
     normalize_api_url,
 )
 from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssOptionError
+from ansible_collections.utoronto.vss.plugins.module_utils.vsscli_config import (
+    CONFIG_ENV,
+    find_profile,
+    is_url,
+    missing_credentials,
+    profile_credentials,
+)
 
 # The first name found wins: our own name first, then those of pyvss and vss-cli.
 CONNECTION_ENV = {
@@ -71,12 +78,17 @@ def client_settings(values, warn=None, where=""):
     username, password = values.get("username"), values.get("password")
     if token is not None and (not isinstance(token, str) or not TOKEN_PATTERN.match(token)):
         raise VssOptionError("token", "must be a non-empty string without spaces or line breaks")
+
+    api_url, token, username, password, unfound = _vsscli_fallback(
+        values.get("api_url"), token, username, password
+    )
     if not token and not (username and password):
         names = ", ".join(CONNECTION_ENV["token"])
         raise VssOptionError(
             "token",
             f"no credentials found: set 'token' ({names}), or 'username' and 'password' "
-            f"({CONNECTION_ENV['username'][0]}, {CONNECTION_ENV['password'][0]}){where}",
+            f"({CONNECTION_ENV['username'][0]}, {CONNECTION_ENV['password'][0]}), or keep them in a "
+            f"vss-cli profile ({unfound}){where}",
         )
     if username is not None and not str(username).strip():
         raise VssOptionError("username", "must not be empty")
@@ -88,7 +100,7 @@ def client_settings(values, warn=None, where=""):
     if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= MAX_RETRIES:
         raise VssOptionError("retries", f"must be a whole number from 0 to {MAX_RETRIES}")
 
-    api_url = normalize_api_url(values.get("api_url"), allow_http=bool(values.get("allow_http")))
+    api_url = normalize_api_url(api_url, allow_http=bool(values.get("allow_http")))
 
     ca_path = values.get("ca_path")
     if not values.get("validate_certs", True):
@@ -112,6 +124,35 @@ def client_settings(values, warn=None, where=""):
         timeout=float(timeout),
         retries=retries,
     )
+
+
+def _vsscli_fallback(api_url, token, username, password):
+    """``(api_url, token, username, password, why_not)`` after consulting vss-cli's configuration.
+
+    The file is read only when credentials are missing, or when ``api_url`` is a profile name rather
+    than a URL (as ``VSS_ENDPOINT`` may be for vss-cli). A profile then gives its URL and, when no
+    credentials came from elsewhere, its token or its user name and password. ``why_not`` says why no
+    credentials came from the file, for the error message.
+    """
+    has_credentials = bool(token) or bool(username and password)
+    if has_credentials and (is_url(api_url) or not isinstance(api_url, str)):
+        return api_url, token, username, password, None
+
+    profile, why_not = find_profile(api_url, DEFAULT_API_URL)
+    if profile is None:
+        return api_url, token, username, password, f"{why_not}; {CONFIG_ENV} names another file"
+    if has_credentials:
+        return profile["url"], token, username, password, None
+    why_not = missing_credentials(profile)
+    if why_not:
+        return api_url, token, username, password, why_not
+    token, username, password = profile_credentials(profile)
+    if token and not TOKEN_PATTERN.match(token):
+        raise VssOptionError(
+            "token",
+            f"the token of vss-cli profile '{profile['name']}' in {profile['path']} holds spaces or line breaks",
+        )
+    return profile["url"], token, username, password, None
 
 
 def _default_ca_bundle():
