@@ -273,7 +273,11 @@ def test_without_other_credentials_the_profile_of_api_url_gives_the_credentials(
     settings = client_settings(dict(BASE))
 
     assert settings["api_url"] == DEFAULT_API_URL
-    assert (settings["token"], settings["username"], settings["password"]) == (None, "legacy", SECRET_PASSWORD)
+    assert (settings["token"], settings["username"], settings["password"]) == (
+        None,
+        "legacy",
+        SECRET_PASSWORD,
+    )
 
 
 def test_when_no_profile_has_the_default_url_the_default_profile_gives_url_and_token(config_file):
