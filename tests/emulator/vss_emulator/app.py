@@ -21,6 +21,7 @@ from vss_emulator import __version__
 from vss_emulator.errors import ApiError, bad_parameter, error_body
 from vss_emulator.gateway import Gateway, RequestStats, access_logger
 from vss_emulator.listing import FILTER_OPERATORS, ListShape, Resource, list_reply
+from vss_emulator.storage import Storage
 from vss_emulator.store import REQUEST_KINDS, Store
 from vss_emulator.validation import OPTIONAL_FIELDS, REQUIRED_FIELDS, validate_deploy
 
@@ -129,6 +130,7 @@ class Settings:
     faults: list = field(default_factory=list)
     log_file: str = None
     path_prefix: str = ""
+    storage: object = None  # a StorageSettings: keep the user's space in an S3 server
 
 
 class Tokens:
@@ -240,7 +242,10 @@ def create_app(settings, stats):
     app = FastAPI(
         title="VSS API emulator", version=__version__, docs_url=None, redoc_url=None, openapi_url=None
     )
-    store = Store(settings.user, settings.request_delay, settings.images, settings.extra_images)
+    storage = Storage(settings.storage, settings.user) if settings.storage is not None else None
+    store = Store(
+        settings.user, settings.request_delay, settings.images, settings.extra_images, storage=storage
+    )
     tokens = Tokens(settings.tokens)
     app.state.store = store
 
@@ -351,6 +356,13 @@ def create_app(settings, stats):
         return reply(
             request, {"status": "operational", "name": "VSS API emulator", "api_version": __version__}
         )
+
+    @app.get("/v2/status/stor")
+    async def storage_status(request: Request):
+        authorize(request)
+        if storage is None:
+            raise ApiError(404, "NotFound", "no VSKEY-STOR storage is configured for this account")
+        return reply(request, {"service": "vskey-stor", "status": "operational", "s3": storage.description()})
 
     list_route(IMAGES, lambda: store.images)
     item_route(IMAGES, by_key(lambda: store.images, "id", "image"))

@@ -12,6 +12,7 @@ import uvicorn
 from vss_emulator.app import Settings, build_server_app
 from vss_emulator.data import ExtraImagesError, load_extra_images
 from vss_emulator.faults import FAULT_HELP, FaultSpecError, parse_fault
+from vss_emulator.storage import StorageSettings
 from vss_emulator.store import DataError
 
 
@@ -130,6 +131,18 @@ def build_parser():
         metavar="PREFIX",
         help="serve the API under this path (a gateway), e.g. /vss; the printed URL includes it",
     )
+    parser.add_argument(
+        "--s3-endpoint",
+        metavar="URL",
+        help="keep the user's VSKEY-STOR space in this S3 server: syncs list it, exports write to it",
+    )
+    parser.add_argument("--s3-bucket", default="ut-vss", help="bucket of --s3-endpoint (default: %(default)s)")
+    parser.add_argument(
+        "--s3-access-key", default="vss-emulator", help="access key handed out by /v2/status/stor"
+    )
+    parser.add_argument(
+        "--s3-secret-key", default="vss-emulator-secret", help="secret key handed out by /v2/status/stor"
+    )
     return parser
 
 
@@ -156,6 +169,9 @@ def settings_from(args, parser):
         faults=args.faults,
         log_file=args.log_file,
         path_prefix=args.path_prefix.rstrip("/"),
+        storage=StorageSettings(args.s3_endpoint, args.s3_bucket, args.s3_access_key, args.s3_secret_key)
+        if args.s3_endpoint
+        else None,
     )
 
 
@@ -185,6 +201,11 @@ def main(argv=None):
         app = build_server_app(settings)
     except DataError as exc:
         parser.error(str(exc))
+    except Exception as exc:  # boto3 missing, or the S3 server unreachable or refusing the keys
+        if settings.storage is None:
+            raise
+        print(f"vss-emulator: cannot use the S3 server {settings.storage.endpoint}: {exc}", file=sys.stderr)
+        return 1
 
     try:
         sock = bind(args.host, args.port)

@@ -40,8 +40,11 @@ class Progress:
 
 
 class Store:
-    def __init__(self, user, request_delay, generated_count=0, extra_images=(), clock=time.monotonic):
+    def __init__(
+        self, user, request_delay, generated_count=0, extra_images=(), clock=time.monotonic, storage=None
+    ):
         self.user = user
+        self.storage = storage
         self.request_delay = request_delay
         self.clock = clock
         self.random = random.Random(2026)
@@ -291,7 +294,10 @@ class Store:
         return self.submit("change", {**self.vm_fields(vm), "attribute": "state", "value": action})
 
     def export_vm(self, key):
-        """Submit an export; once PROCESSED, `<uuid>/<name>.ovf` is one of the personal images."""
+        """Submit an export; once PROCESSED, `<uuid>/<name>.ovf` is one of the personal images.
+
+        With a storage, the files are written there instead, and listed after the next sync.
+        """
         vm = self.vm(key)
         if vm["power_state"] != "poweredOff":
             raise ApiError(
@@ -304,6 +310,13 @@ class Store:
         ]
 
         def publish(record):
+            if self.storage is not None:
+                try:
+                    record["files"] = self.storage.write_export(vm["uuid"], vm["name"], len(vm["disks"]))
+                except Exception as exc:  # as in sync_storage
+                    record["status"] = "ERROR"
+                    record["message"]["errors"].append(f"VSKEY-STOR cannot be written: {exc}")
+                return
             image = self.image_by_path(ovf_path)
             if image is None:
                 self.add_image(f"{vm['name']}.ovf", ovf_path, personal=True, stamp=now_stamp())
@@ -322,6 +335,32 @@ class Store:
                 self.images.append(image)
                 self.personal_images.append(image)
             self.unsynced_images = []
-            record["added"], record["deleted"] = added, []
+            record["added"] = added
+            if self.storage is not None:
+                self.sync_storage(record)
 
         return self.submit("image_sync", {"added": [], "deleted": []}, on_done=sync)
+
+    def sync_storage(self, record):
+        """List the storage's OVA/OVF files as personal images; drop those whose file is gone.
+
+        A storage that cannot be read ends the sync in ERROR, naming the problem.
+        """
+        from vss_emulator.storage import PATH_PREFIX
+
+        try:
+            keys = self.storage.image_keys()
+        except Exception as exc:  # boto3/botocore errors have no common base worth importing here
+            record["status"] = "ERROR"
+            record["message"]["errors"].append(f"VSKEY-STOR cannot be read: {exc}")
+            return
+        present = {PATH_PREFIX + key: key for key in keys}
+        listed = {image["path"] for image in self.personal_images if image["path"].startswith(PATH_PREFIX)}
+        deleted = sorted(listed - set(present))
+        added = sorted(path for path in present if self.image_by_path(path) is None)
+        for path in added:
+            self.add_image(present[path].rsplit("/", 1)[-1], path, personal=True, stamp=now_stamp())
+        self.images = [image for image in self.images if image["path"] not in deleted]
+        self.personal_images = [image for image in self.personal_images if image["path"] not in deleted]
+        record["added"] = record["added"] + added
+        record["deleted"] = deleted
