@@ -14,6 +14,7 @@ import time
 from ansible_collections.utoronto.vss.plugins.module_utils.errors import (
     VssConnectionError,
     VssHTTPError,
+    VssOptionError,
     VssRequestError,
     VssResponseError,
 )
@@ -202,4 +203,45 @@ def _timeout_message(what, record, last_status, last_problem, wait_timeout, poll
     return (
         text + f"; it may still complete on the server: follow request {request_id} at {url}, "
         "or run again with a longer wait_timeout"
+    )
+
+
+def check_wait_options(wait_timeout, poll_interval):
+    """Fail unless both are positive numbers of seconds and ``poll_interval < wait_timeout``."""
+    for option, value in (("wait_timeout", wait_timeout), ("poll_interval", poll_interval)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise VssOptionError(option, f"must be a number of seconds greater than 0, got {value!r}")
+    if poll_interval >= wait_timeout:
+        raise VssOptionError(
+            "poll_interval", f"must be less than wait_timeout ({wait_timeout:g}s), got {poll_interval:g}"
+        )
+
+
+def submit_once(client, method, path, payload=None, what="the change"):
+    """Send the one write of a run and return the submitted ``(record, link)``.
+
+    Never repeated: when its outcome is unknown (a server error or a lost connection) this raises a
+    ``VssRequestError`` saying so, and the caller's next run must look before writing again.
+    """
+    try:
+        reply = client.post(path, payload) if method == "POST" else client.patch(path, payload)
+    except VssHTTPError as error:
+        if error.status < 500:
+            raise
+        problem = str(error)
+    except VssConnectionError as error:
+        problem = str(error)
+    else:
+        return submitted_request(reply)
+    raise VssRequestError(
+        f"{method} {client.url(path)} for {what} failed and may or may not have reached the service: {problem}",
+        hint="it was not sent again; run the task again once the service answers",
+    )
+
+
+def wait_argument_spec():
+    """The argument_spec of the options documented by the utoronto.vss.wait doc fragment."""
+    return dict(
+        wait_timeout=dict(type="int", default=DEFAULT_WAIT_TIMEOUT),
+        poll_interval=dict(type="float", default=float(DEFAULT_POLL_INTERVAL)),
     )

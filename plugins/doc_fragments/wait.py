@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: (c) 2026, University of Toronto
+
+
+class ModuleDocFragment:
+    """How the image life-cycle modules wait for the change requests they start."""
+
+    DOCUMENTATION = r"""
+options:
+  wait_timeout:
+    description:
+      - Seconds to wait for each change request the task starts (a sync, an export, a power-off), at most.
+        When they have passed, the task fails naming the last status seen; the request may still complete
+        on the server.
+      - Poll requests that are retried (after a lost connection or a server error) count against it.
+    type: int
+    default: 600
+  poll_interval:
+    description:
+      - Seconds between two looks at a request. Must be greater than 0 and less than O(wait_timeout).
+    type: float
+    default: 5
+notes:
+  - A request the service reports with a status this collection does not know is waited for until
+    O(wait_timeout), and the failure then names that status.
+  - Success is C(PROCESSED) or C(SCHEDULED); C(ERROR), C(ERROR_RETRY), C(REFUSED), C(CANCELLED) and C(MISSED) fail
+    at once with the request's error messages.
+"""
