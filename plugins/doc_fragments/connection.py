@@ -85,6 +85,8 @@ options:
     type: bool
     default: false
 notes:
+  - An environment variable set to an empty string counts as unset, so a blank field of a credential injector
+    does not hide the variables after it.
   - Proxies are taken from E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY), as C(requests) does.
 requirements:
   - requests >= 2.25 (on the host that runs it)

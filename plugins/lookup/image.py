@@ -166,6 +166,7 @@ from ansible_collections.utoronto.vss.plugins.module_utils.options import (
     CONNECTION_ENV,
     SECRET_OPTIONS,
     client_settings,
+    environment_value,
 )
 from ansible_collections.utoronto.vss.plugins.plugin_utils.run_cache import RunCache, digest
 
@@ -215,7 +216,9 @@ class LookupModule(LookupBase):
                 name_option="terms",
             )
             cache_ttl = self._cache_ttl()
-            settings = client_settings(self._connection_values(), warn=display.warning, where=WHERE)
+            settings = client_settings(
+                self._connection_values(kwargs, variables), warn=display.warning, where=WHERE
+            )
             images = self._images(settings, names, query, cache_ttl)
         except VssError as error:
             raise AnsibleLookupError(str(error)) from None
@@ -288,8 +291,17 @@ class LookupModule(LookupBase):
             raise VssOptionError("cache_ttl", f"must be a whole number of seconds from 0 to {MAX_CACHE_TTL}")
         return cache_ttl
 
-    def _connection_values(self):
-        return {option: self.get_option(option) for option in CONNECTION_ENV}
+    def _connection_values(self, keywords, variables):
+        """The connection options; an empty value from the environment or ansible.cfg counts as unset."""
+        definitions = C.config.get_configuration_definitions(self.plugin_type, self._load_name)
+        values = {}
+        for option in CONNECTION_ENV:
+            value = self.get_option(option)
+            variable_names = {source["name"] for source in definitions[option].get("vars") or []}
+            if value == "" and option not in keywords and not variable_names & set(variables or {}):
+                value = environment_value(option)
+            values[option] = value
+        return values
 
     def _images(self, settings, names, query, cache_ttl):
         """The matching images, unsorted, from the run cache or from the API."""

@@ -6,6 +6,7 @@ The option names, types, defaults and environment names live here once; the doc 
 ``utoronto.vss.connection`` documents the same set, and a unit test keeps the two in step.
 """
 
+import os
 import re
 
 from ansible_collections.utoronto.vss.plugins.module_utils.client import (
@@ -42,12 +43,30 @@ TOKEN_PATTERN = re.compile(r"^[\x21-\x7e]+$")
 MAX_RETRIES = 20
 
 
+def environment_value(option, environ=None):
+    """The first of ``option``'s environment variables that is set and not empty, or None.
+
+    An empty variable counts as unset, as when a credential injector leaves a field blank.
+    """
+    environ = os.environ if environ is None else environ
+    return next((environ[name] for name in CONNECTION_ENV[option] if environ.get(name)), None)
+
+
+def _environment_fallback(option):
+    """An argument_spec fallback: ``environment_value``, or no value at all."""
+    from ansible.module_utils.basic import AnsibleFallbackNotFound
+
+    value = environment_value(option)
+    if value is None:
+        raise AnsibleFallbackNotFound
+    return value
+
+
 def connection_argument_spec():
     """The connection part of a module's argument_spec (environment fallbacks included)."""
-    from ansible.module_utils.basic import env_fallback
 
     def option(kind, default=None, **extra):
-        spec = dict(type=kind, fallback=(env_fallback, CONNECTION_ENV[extra.pop("name")]), **extra)
+        spec = dict(type=kind, fallback=(_environment_fallback, [extra.pop("name")]), **extra)
         if default is not None:
             spec["default"] = default
         return spec
@@ -72,8 +91,6 @@ def client_settings(values, warn=None, where=""):
     ``values`` maps option names to values (module params, or a plugin's ``get_option``).
     Raises ``VssOptionError`` naming the option; never echoes a secret.
     """
-    import os
-
     token = values.get("token")
     username, password = values.get("username"), values.get("password")
     if token is not None and (not isinstance(token, str) or not TOKEN_PATTERN.match(token)):

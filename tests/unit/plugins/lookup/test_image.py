@@ -330,6 +330,18 @@ def test_our_environment_name_wins_over_the_cli_name(emulator, monkeypatch):
     assert len(run_lookup(variables={"utoronto_vss_api_url": emulator.url})) == IMAGE_COUNT
 
 
+def test_an_empty_environment_variable_counts_as_unset(emulator, monkeypatch):
+    monkeypatch.setenv("VSS_API_TOKEN", "")
+    monkeypatch.setenv("VSS_TOKEN", TOKEN)
+
+    assert len(run_lookup(variables={"utoronto_vss_api_url": emulator.url})) == IMAGE_COUNT
+
+
+def test_an_empty_token_keyword_is_still_refused(emulator):
+    with pytest.raises(AnsibleLookupError, match="option 'token': must be a non-empty string"):
+        run_lookup(variables={"utoronto_vss_api_url": emulator.url}, token="")
+
+
 def test_variables_are_templated_before_use(emulator):
     variables = {
         "utoronto_vss_api_url": trust_as_template("{{ emulator_url }}"),

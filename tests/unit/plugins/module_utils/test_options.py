@@ -11,6 +11,7 @@ from ansible_collections.utoronto.vss.plugins.module_utils.options import (
     CONNECTION_ENV,
     client_settings,
     connection_argument_spec,
+    environment_value,
 )
 
 SECRET = "SENTINEL-SECRET-91c2"
@@ -104,3 +105,31 @@ def test_plugin_env_sources_give_the_same_precedence_as_modules():
 def test_secrets_are_no_log():
     spec = connection_argument_spec()
     assert [name for name, option in spec.items() if option.get("no_log")] == ["token", "password", "otp"]
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"VSS_API_TOKEN": "ours", "VSS_TOKEN": "cli"}, "ours"),
+        ({"VSS_TOKEN": "cli"}, "cli"),
+        ({"VSS_API_TOKEN": "", "VSS_TOKEN": "cli"}, "cli"),
+        ({"VSS_API_TOKEN": "", "VSS_TOKEN": ""}, None),
+        ({}, None),
+    ],
+)
+def test_environment_value_takes_the_first_variable_set_and_not_empty(environ, expected):
+    assert environment_value("token", environ) == expected
+
+
+def test_module_fallback_treats_an_empty_variable_as_unset(monkeypatch):
+    from ansible.module_utils.common.parameters import set_fallbacks
+
+    monkeypatch.setenv("VSS_API_TOKEN", "")
+    monkeypatch.setenv("VSS_API_USER", "jm")
+    spec = connection_argument_spec()
+    parameters = {}
+
+    set_fallbacks(spec, parameters)
+
+    assert "token" not in parameters
+    assert parameters["username"] == "jm"
