@@ -218,13 +218,13 @@ def check_wait_options(wait_timeout, poll_interval):
 
 
 def submit_once(client, method, path, payload=None, what="the change"):
-    """Send the one write of a run and return the submitted ``(record, link)``.
+    """Send the one write (``POST``, ``PUT`` or ``PATCH``) of a step and return the submitted ``(record, link)``.
 
     Never repeated: when its outcome is unknown (a server error or a lost connection) this raises a
     ``VssRequestError`` saying so, and the caller's next run must look before writing again.
     """
     try:
-        reply = client.post(path, payload) if method == "POST" else client.patch(path, payload)
+        reply = getattr(client, method.lower())(path, payload)
     except VssHTTPError as error:
         if error.status < 500:
             raise

@@ -136,7 +136,9 @@ def build_parser():
         metavar="URL",
         help="keep the user's VSKEY-STOR space in this S3 server: syncs list it, exports write to it",
     )
-    parser.add_argument("--s3-bucket", default="ut-vss", help="bucket of --s3-endpoint (default: %(default)s)")
+    parser.add_argument(
+        "--s3-bucket", default="ut-vss", help="bucket of --s3-endpoint (default: %(default)s)"
+    )
     parser.add_argument(
         "--s3-access-key", default="vss-emulator", help="access key handed out by /v2/status/stor"
     )

@@ -43,7 +43,9 @@ def start(tmp_path):
 
 
 def client_for(emulator):
-    return VssClient(client_settings({"api_url": emulator.url, "token": "demo-token", "timeout": 10, "retries": 0}))
+    return VssClient(
+        client_settings({"api_url": emulator.url, "token": "demo-token", "timeout": 10, "retries": 0})
+    )
 
 
 def test_a_sync_reports_what_it_added_and_a_second_one_changes_nothing(start):
@@ -109,4 +111,8 @@ def test_wait_options_are_checked_before_anything_is_sent(wait_timeout, poll_int
 def test_changed_paths_take_strings_and_records():
     assert changed_paths(None) == []
     assert changed_paths("a.ova") == ["a.ova"]
-    assert changed_paths(["a.ova", {"path": "b.ovf"}, {"name": "c.ova"}, "", None]) == ["a.ova", "b.ovf", "c.ova"]
+    assert changed_paths(["a.ova", {"path": "b.ovf"}, {"name": "c.ova"}, "", None]) == [
+        "a.ova",
+        "b.ovf",
+        "c.ova",
+    ]
