@@ -24,11 +24,11 @@ VENV := .venv
 ACTIVATE := export PATH="$(CURDIR)/$(VENV)/bin:$(CURDIR)/.build/pybin:$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)";
 COLLECTIONS := $(CURDIR)/.build/collections
 
-.PHONY: help venv venvs sanity units integration lint ruff shellcheck ansible-lint docs-lint changelog-lint build demo test clean
+.PHONY: help venv venvs sanity units integration lint ruff shellcheck ansible-lint docs-lint docs ee changelog-lint build demo test clean
 
 help:
 	@echo "make demo            create .venv, start vss-emulator, run examples/demo.yml against it, stop it"
-	@echo "make test            venvs, sanity, units, integration (2.21 and 2.16), lint, docs-lint,"
+	@echo "make test            venvs, sanity, units, integration (2.21 and 2.16), lint, docs-lint, docs, ee,"
 	@echo "                     changelog-lint and build, with a summary of what passed and how long it took"
 	@echo "make venv            create/update .venv (CORE=2.21, the default) or .venv-2.16 (CORE=2.16)"
 	@echo "make venvs           both"
@@ -37,6 +37,8 @@ help:
 	@echo "make integration     ansible-test integration on 2.21 and 2.16 (CORE=... for one)"
 	@echo "make lint            ruff, shellcheck and ansible-lint (production profile)"
 	@echo "make docs-lint       antsibull-docs lint-collection-docs --plugin-docs"
+	@echo "make docs            the HTML documentation site, offline, into .build/docs/build/html/ (antsibull-docs, Sphinx)"
+	@echo "make ee              ansible-builder introspect and create from meta/execution-environment.yml, into .build/ee/"
 	@echo "make changelog-lint  antsibull-changelog lint"
 	@echo "make build           ansible-galaxy collection build; check the artifact, install it, render its docs"
 	@echo "                     and run the demo playbook from the installed copy"
@@ -91,6 +93,12 @@ docs-lint: venv
 	@$(ACTIVATE) export ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)"; \
 		antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all \
 			--disallow-unknown-collection-refs --check-extra-docs-refs .
+
+docs: venv
+	@scripts/docs.sh
+
+ee: venv
+	@scripts/ee.sh
 
 changelog-lint: venv
 	@echo "==> antsibull-changelog lint"

@@ -30,6 +30,10 @@ inputs_digest() {
     {
         echo "${python}"
         cat "${requirements}" "${REPO_ROOT}/tests/requirements-common.txt"
+        # docs/requirements.txt is included by tests/requirements-2.21.txt
+        if [[ -f "${REPO_ROOT}/docs/requirements.txt" ]]; then
+            cat "${REPO_ROOT}/docs/requirements.txt"
+        fi
         if [[ -f "${emulator}/pyproject.toml" ]]; then
             cat "${emulator}/pyproject.toml"
         fi

@@ -20,6 +20,8 @@ all_steps=(
     "shellcheck:shellcheck"
     "ansible-lint:ansible-lint"
     "docs-lint:docs-lint"
+    "docs:docs"
+    "ee:ee"
     "changelog-lint:changelog-lint"
     "build:build"
 )
