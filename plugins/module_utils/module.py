@@ -13,6 +13,7 @@ from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssErro
 from ansible_collections.utoronto.vss.plugins.module_utils.options import (
     client_settings,
     connection_argument_spec,
+    url_password,
 )
 
 
@@ -23,6 +24,11 @@ class VssModule(AnsibleModule):
         spec = connection_argument_spec()
         spec.update(argument_spec)
         super().__init__(argument_spec=spec, **kwargs)
+        # api_url is refused when it holds credentials, but the invocation shown in results must not
+        # repeat the password meanwhile.
+        password = url_password(self.params.get("api_url"))
+        if password:
+            self.no_log_values.add(password)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self._client = None

@@ -8,6 +8,7 @@ The option names, types, defaults and environment names live here once; the doc 
 
 import os
 import re
+from urllib.parse import urlsplit
 
 from ansible_collections.utoronto.vss.plugins.module_utils.client import (
     DEFAULT_API_URL,
@@ -83,6 +84,16 @@ def connection_argument_spec():
         retries=option("int", DEFAULT_RETRIES, name="retries"),
         allow_http=option("bool", False, name="allow_http"),
     )
+
+
+def url_password(url):
+    """The password inside a URL's ``user:password@``, or None: modules hide it from their results."""
+    if not isinstance(url, str):
+        return None
+    try:
+        return urlsplit(url.strip()).password or None
+    except ValueError:
+        return None
 
 
 def client_settings(values, warn=None, where=""):

@@ -12,6 +12,7 @@ from ansible_collections.utoronto.vss.plugins.module_utils.options import (
     client_settings,
     connection_argument_spec,
     environment_value,
+    url_password,
 )
 
 SECRET = "SENTINEL-SECRET-91c2"
@@ -133,3 +134,17 @@ def test_module_fallback_treats_an_empty_variable_as_unset(monkeypatch):
 
     assert "token" not in parameters
     assert parameters["username"] == "jm"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (f"https://jm:{SECRET}@vss-api.eis.utoronto.ca", SECRET),
+        ("https://jm@vss-api.eis.utoronto.ca", None),
+        ("https://vss-api.eis.utoronto.ca", None),
+        ("https://[broken", None),
+        (None, None),
+    ],
+)
+def test_url_password_finds_the_password_to_hide(url, expected):
+    assert url_password(url) == expected

@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 import yaml
 from ansible.module_utils import basic
+from ansible.module_utils.common.parameters import PASS_VARS
 
 from ansible_collections.utoronto.vss.plugins.module_utils import module as module_edge
 from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssRequestError
@@ -137,3 +138,16 @@ def test_check_mode_and_diff_reach_the_run(capsys):
         run_module(capsys, api=mock.Mock(), _ansible_check_mode=True, _ansible_diff=True, **present_args())
     assert vm_run.call_args[1]["check_mode"] is True
     assert vm_run.call_args[1]["diff"] is True
+
+
+def test_a_url_holding_a_password_fails_and_the_result_never_repeats_it(capsys):
+    url = "https://jm:SENTINEL-URLPASS@vss-api.eis.utoronto.ca"
+    # Newer ansible-core shows the module's arguments in its result only when asked (at -vvv); older always.
+    ask = {"_ansible_inject_invocation": True} if "inject_invocation" in PASS_VARS else {}
+    result = run_module(capsys, api_url=url, **ask, **present_args())
+
+    assert result["invocation"]["module_args"]["api_url"] == "https://jm:********@vss-api.eis.utoronto.ca"
+
+    assert result["failed"] is True
+    assert "option 'api_url': must not hold credentials" in result["msg"]
+    assert "SENTINEL-URLPASS" not in json.dumps(result)
