@@ -55,3 +55,7 @@ class VssRequestError(VssError):
     def __init__(self, message, request=None, hint=None):
         self.request = request or {}
         super().__init__(message, hint)
+
+
+class VssStorageError(VssError):
+    """VSKEY-STOR (the S3-compatible storage) refused a request, or could not be reached."""

@@ -114,7 +114,8 @@ from ansible_collections.utoronto.vss.plugins.module_utils.module import VssModu
 
 def sync(module):
     try:
-        return run_sync(module.client, module.params, module.check_mode, module._diff, module.warn)
+        client = None if module.check_mode else module.client  # check mode sends nothing
+        return run_sync(client, module.params, module.check_mode, module._diff, module.warn)
     except VssRequestError as error:
         if not error.request:
             raise

@@ -144,7 +144,7 @@ files:
     - 50121482-3929-2d22-e255-accb1a466884/2503T-app-legacy-1.vmdk
 path:
   description:
-    - The path of the exported OVF in C(/v2/user/image/vm): what M(utoronto.vss.vm) takes as O(utoronto.vss.vm#module:image).
+    - The path of the exported OVF in C(/v2/user/image/vm), the value M(utoronto.vss.vm) takes as O(utoronto.vss.vm#module:image).
     - Null in check mode, and when the OVF is not listed (yet), for example with O(sync=false).
   returned: always
   type: str
@@ -211,7 +211,9 @@ def argument_spec():
 
 def export(module):
     try:
-        return ExportRun(module.client, module.params, module.check_mode, module._diff, module.warn).execute()
+        export_run = ExportRun(None, module.params, module.check_mode, module._diff, module.warn)
+        export_run.client = module.client  # made once the options are known to be good
+        return export_run.execute()
     except VssRequestError as error:
         if not error.request:
             raise

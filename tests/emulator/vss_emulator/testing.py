@@ -120,3 +120,43 @@ class SharedEmulators:
             emulator = self.running.pop(key)
             if isinstance(emulator, Emulator):
                 emulator.stop()
+
+
+class S3Server:
+    """A running `python -m vss_emulator.s3_server` (needs moto[server]); `url` is its endpoint."""
+
+    def __init__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "vss_emulator.s3_server", "--port", "0"], stdout=subprocess.PIPE, text=True
+        )
+        ready, _writable, _failed = select.select([self.process.stdout], [], [], STARTUP_SECONDS)
+        line = self.process.stdout.readline() if ready else ""
+        if not line.startswith("s3 server listening on "):
+            self.process.kill()
+            self.process.wait()
+            raise RuntimeError(f"the S3 server did not start: {line!r}")
+        self.url = line.split(" on ", 1)[1].strip()
+
+    def client(self):
+        """A boto3 client for it (moto accepts any keys)."""
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+            region_name="us-east-1",
+        )
+
+    def stop(self):
+        """Stop it; its exit status (0 when it stopped cleanly)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process.stdout.close()
+        return self.process.returncode

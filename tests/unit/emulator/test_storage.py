@@ -2,53 +2,36 @@
 # Copyright: (c) 2026, University of Toronto
 """The emulator with `--s3-endpoint`: syncs list the user's space in a real S3 server, exports write to it."""
 
-import select
 import subprocess
 import sys
 import time
 
 import pytest
 
-boto3 = pytest.importorskip("boto3")
+from vss_emulator.testing import S3Server
+
+pytest.importorskip("boto3")
 pytest.importorskip("moto")
 
 BUCKET = "ut-vss"
 
 
-class S3Server:
-    """`python -m vss_emulator.s3_server --port 0`, and a boto3 client for it."""
+class Bucket(S3Server):
+    """The S3 server, with a client for it and the keys of the bucket."""
 
     def __init__(self):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "vss_emulator.s3_server"], stdout=subprocess.PIPE, text=True
-        )
-        ready = select.select([self.process.stdout], [], [], 30)[0]
-        line = self.process.stdout.readline() if ready else ""
-        assert line.startswith("s3 server listening on "), line
-        self.url = line.split(" on ", 1)[1].strip()
-        self.client = boto3.client(
-            "s3",
-            endpoint_url=self.url,
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-            region_name="us-east-1",
-        )
+        super().__init__()
+        self.client = self.client()
 
     def keys(self):
         return sorted(
             entry["Key"] for entry in self.client.list_objects_v2(Bucket=BUCKET).get("Contents", [])
         )
 
-    def stop(self):
-        self.process.terminate()
-        status = self.process.wait(timeout=15)
-        self.process.stdout.close()
-        return status
-
 
 @pytest.fixture
 def s3():
-    server = S3Server()
+    server = Bucket()
     yield server
     assert server.stop() == 0
 
@@ -144,7 +127,6 @@ def test_a_storage_that_went_away_ends_the_sync_in_error(s3, stored):
     record = sync(stored)
     assert record["status"] == "ERROR"
     assert record["message"]["errors"][0].startswith("VSKEY-STOR cannot be read:")
-    s3.stop = lambda: 0  # already stopped
 
 
 def test_an_unreachable_s3_server_stops_the_start_with_status_1():
