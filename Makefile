@@ -19,12 +19,14 @@ MAIN_CORE := $(if $(CORE),$(CORE),2.21)
 ANSIBLE_TEST_ARGS ?=
 # Extra options for ansible-playbook in the demo, e.g. make demo DEMO_ARGS=-v
 DEMO_ARGS ?=
+# Options for benchmarks/run.py, e.g. make bench BENCH_ARGS='--quick' or BENCH_ARGS='--repeat 5 --scenarios listing'
+BENCH_ARGS ?=
 
 VENV := .venv
 ACTIVATE := export PATH="$(CURDIR)/$(VENV)/bin:$(CURDIR)/.build/pybin:$$PATH" VIRTUAL_ENV="$(CURDIR)/$(VENV)";
 COLLECTIONS := $(CURDIR)/.build/collections
 
-.PHONY: help venv venvs sanity units integration lint ruff shellcheck ansible-lint docs-lint docs ee changelog-lint build demo test clean
+.PHONY: help venv venvs sanity units integration lint ruff shellcheck ansible-lint docs-lint docs ee changelog-lint build demo bench test clean
 
 help:
 	@echo "make demo            create .venv, start vss-emulator, run examples/demo.yml against it, stop it"
@@ -42,8 +44,10 @@ help:
 	@echo "make changelog-lint  antsibull-changelog lint"
 	@echo "make build           ansible-galaxy collection build; check the artifact, install it, render its docs"
 	@echo "                     and run the demo playbook from the installed copy"
+	@echo "make bench           create .venv-bench, run benchmarks/run.py against vss-emulator (under 10 minutes);"
+	@echo "                     medians and ratios in benchmarks/results/ (not part of make test)"
 	@echo "make clean           remove .build/ and tests/output/ (venvs stay; rm -rf .venv* for those)"
-	@echo "Knobs: CORE=2.21|2.16  ANSIBLE_TEST_ARGS='target -vvv'  DEMO_ARGS=-v"
+	@echo "Knobs: CORE=2.21|2.16  ANSIBLE_TEST_ARGS='target -vvv'  DEMO_ARGS=-v  BENCH_ARGS='--quick'"
 
 venv:
 	@scripts/make-venv.sh $(MAIN_CORE)
@@ -109,6 +113,9 @@ build: venv
 
 demo: venv
 	@scripts/demo.sh $(DEMO_ARGS)
+
+bench:
+	@benchmarks/bench.sh $(BENCH_ARGS)
 
 test:
 	@scripts/test-all.sh
