@@ -25,7 +25,8 @@ shopt -u nullglob
 artifact="${artifacts[0]}"
 
 tar -tzf "${artifact}" | sed 's|^\./||' >"${dist}/contents.txt"
-for required in MANIFEST.json FILES.json meta/runtime.yml README.md; do
+for required in MANIFEST.json FILES.json meta/runtime.yml meta/execution-environment.yml README.md \
+    extensions/awx/credential_type.yml docs/docsite/extra-docs.yml; do
     grep -qxF "${required}" "${dist}/contents.txt" || die "${artifact##*/} lacks ${required}"
 done
 unwanted="$(grep -E '(^|/)(\.venv[^/]*|\.build|tests/output|benchmarks/results|__pycache__|\.pytest_cache|\.ruff_cache|\.git|[^/]*\.egg-info)(/|$)|\.tar\.gz$|\.py[co]$' \
