@@ -24,11 +24,10 @@ class VssModule(AnsibleModule):
         spec = connection_argument_spec()
         spec.update(argument_spec)
         super().__init__(argument_spec=spec, **kwargs)
-        # api_url is refused when it holds credentials, but the invocation shown in results must not
-        # repeat the password meanwhile.
-        password = url_password(self.params.get("api_url"))
-        if password:
-            self.no_log_values.add(password)
+        # api_url is refused when it holds a password, but the invocation shown in results must not
+        # repeat it meanwhile. The whole URL is hidden: a short password alone would mask letters everywhere.
+        if url_password(self.params.get("api_url")):
+            self.no_log_values.add(self.params["api_url"])
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self._client = None
