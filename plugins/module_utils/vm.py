@@ -40,6 +40,7 @@ except ImportError:  # an ansible-core without the helper: PyYAML itself, if pre
         HAS_YAML = False
 
 NAME_PREFIX = re.compile(r"^\d{4}[PDQT]-")
+NAME_CHARACTERS = re.compile(r"^[A-Za-z0-9._-]+$")
 FOLDER_MOREF = re.compile(r"^group-[a-z]?\d+$")
 NETWORK_MOREF = re.compile(r"^(dvportgroup|network)-\d+$")
 USAGES = ("Prod", "Test", "Dev", "QA")
@@ -304,6 +305,10 @@ def check_options(params):
     spec["name"] = _as_text(params.get("name"), "name").strip()
     if spec["name"] != params["name"]:
         raise VssOptionError("name", "must not start or end with spaces")
+    if not NAME_CHARACTERS.match(spec["name"]):
+        raise VssOptionError(
+            "name", f"may hold only letters, digits, '.', '_' and '-' (as the service requires), got {spec['name']!r}"
+        )
     spec["folder"] = _as_text(params.get("folder"), "folder")
 
     wait_timeout, poll_interval = params.get("wait_timeout"), params.get("poll_interval")

@@ -31,7 +31,7 @@ options:
   name:
     description:
       - Name of the virtual machine, without the C(YYMM) and usage-letter prefix the service adds.
-      - The service accepts letters, digits, C(.), C(_) and C(-).
+      - Only letters, digits, C(.), C(_) and C(-), as the service requires; other characters fail before any request.
     type: str
     required: true
   state:
