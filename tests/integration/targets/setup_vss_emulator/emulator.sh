@@ -13,10 +13,15 @@
 # start_emulator runs `vss-emulator --port 0 ARGS...` in the background, waits for its URL line and
 # exports VSS_API_URL and VSS_EMULATOR_URL (that URL) and VSS_API_TOKEN (the first --token given,
 # else demo-token). Calling it again replaces the running emulator. An EXIT trap stops it; a runme.sh
-# that sets its own EXIT trap must call stop_emulator from it.
+# that sets its own EXIT trap must call stop_emulators from it.
+#
+# start_s3_server runs an S3 server on loopback (python -m vss_emulator.s3_server, moto) and exports
+# VSS_S3_SERVER_URL, for `start_emulator --s3-endpoint "${VSS_S3_SERVER_URL}"`; the same trap stops it.
 
 VSS_EMULATOR_PID=""
 VSS_EMULATOR_WORKDIR=""
+VSS_S3_SERVER_PID=""
+VSS_S3_SERVER_WORKDIR=""
 VSS_EMULATOR_START_TIMEOUT="${VSS_EMULATOR_START_TIMEOUT:-30}"
 
 _vss_emulator_command() {
@@ -41,6 +46,52 @@ stop_emulator() {
     fi
 }
 
+stop_s3_server() {
+    if [[ -n "${VSS_S3_SERVER_PID}" ]]; then
+        kill "${VSS_S3_SERVER_PID}" 2>/dev/null || true
+        wait "${VSS_S3_SERVER_PID}" 2>/dev/null || true
+        VSS_S3_SERVER_PID=""
+    fi
+    if [[ -n "${VSS_S3_SERVER_WORKDIR}" ]]; then
+        rm -rf "${VSS_S3_SERVER_WORKDIR}"
+        VSS_S3_SERVER_WORKDIR=""
+    fi
+}
+
+stop_emulators() {
+    stop_emulator
+    stop_s3_server
+}
+
+start_s3_server() {
+    local python deadline url=""
+
+    stop_s3_server
+    VSS_S3_SERVER_WORKDIR="$(mktemp -d)"
+    : >"${VSS_S3_SERVER_WORKDIR}/stdout"
+    python="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}"
+    "${python}" -m vss_emulator.s3_server --port 0 >"${VSS_S3_SERVER_WORKDIR}/stdout" 2>"${VSS_S3_SERVER_WORKDIR}/stderr" &
+    VSS_S3_SERVER_PID=$!
+    trap stop_emulators EXIT
+
+    deadline=$((SECONDS + VSS_EMULATOR_START_TIMEOUT))
+    while [[ -z "${url}" ]]; do
+        url="$(sed -nE 's/^s3 server listening on (http:\/\/[^[:space:]]+).*$/\1/p' "${VSS_S3_SERVER_WORKDIR}/stdout" | head -n 1)"
+        if [[ -n "${url}" ]]; then
+            break
+        fi
+        if ! kill -0 "${VSS_S3_SERVER_PID}" 2>/dev/null || ((SECONDS >= deadline)); then
+            echo "the S3 server did not start; its stderr:" >&2
+            cat "${VSS_S3_SERVER_WORKDIR}/stderr" >&2
+            stop_s3_server
+            return 1
+        fi
+        sleep 0.1
+    done
+    export VSS_S3_SERVER_URL="${url}"
+    echo "S3 server (pid ${VSS_S3_SERVER_PID}) listening on ${url}"
+}
+
 start_emulator() {
     local command deadline url="" token="demo-token" argument previous=""
 
@@ -61,7 +112,7 @@ start_emulator() {
     # shellcheck disable=SC2086
     ${command} --port 0 "$@" >"${VSS_EMULATOR_WORKDIR}/stdout" 2>"${VSS_EMULATOR_WORKDIR}/stderr" &
     VSS_EMULATOR_PID=$!
-    trap stop_emulator EXIT
+    trap stop_emulators EXIT
 
     deadline=$((SECONDS + VSS_EMULATOR_START_TIMEOUT))
     while [[ -z "${url}" ]]; do
