@@ -25,7 +25,8 @@ description:
   - The referenced files go first and the descriptor last, so a sync never lists an OVF whose disks are missing.
   - The storage endpoint and keys are taken from O(s3_endpoint), O(s3_access_key) and O(s3_secret_key) (or their
     environment variables, those of C(vss-cli)); when any is missing, the rest come from the service's
-    C(/v2/status/stor). "Known limitation: that endpoint is how this collection's API emulator hands them out; it
+    C(/v2/status/stor).
+  - "Known limitation: C(/v2/status/stor) is how this collection's API emulator hands the storage settings out; it
     is not documented for the production service, where the three must be set."
   - "Known limitation: the user's space is the key prefix the service names, or, with all three storage options
     set, C(<username>/) (the user name from C(GET /v2/user)); this layout is an assumption about VSKEY-STOR."
