@@ -15,7 +15,7 @@ import re
 import tarfile
 import time
 import traceback
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 from ansible_collections.utoronto.vss.plugins.module_utils.change_requests import check_wait_options
 from ansible_collections.utoronto.vss.plugins.module_utils.errors import (
@@ -170,7 +170,7 @@ def check_dest(dest):
     """The folder in the user's space, without leading or trailing slashes."""
     if not isinstance(dest, str):
         raise VssOptionError("dest", "must be a folder such as images")
-    parts = [part for part in dest.strip().strip("/").split("/")]
+    parts = dest.strip().strip("/").split("/")
     if not dest.strip().strip("/") or any(part in ("", ".", "..") for part in parts):
         raise VssOptionError(
             "dest", f"must be a relative folder such as images or images/linux, got {dest!r}"
@@ -279,15 +279,20 @@ class Storage:
             )
         except TypeError:  # botocore before 1.36 sends no extra checksums anyway
             config = Config(**options)
-        self.client = boto3.client(
-            "s3",
-            endpoint_url=self.endpoint,
-            aws_access_key_id=settings["access_key"],
-            aws_secret_access_key=settings["secret_key"],
-            region_name=REGION,
-            verify=verify,
-            config=config,
-        )
+        try:
+            self.client = boto3.client(
+                "s3",
+                endpoint_url=self.endpoint,
+                aws_access_key_id=settings["access_key"],
+                aws_secret_access_key=settings["secret_key"],
+                region_name=REGION,
+                verify=verify,
+                config=config,
+            )
+        except ValueError as error:  # botocore's check of the endpoint URL
+            raise VssOptionError(
+                "s3_endpoint", f"{self.endpoint!r} is not a usable endpoint URL: {error}"
+            ) from None
 
     def key(self, dest, name):
         return f"{self.prefix}{dest}/{name}"

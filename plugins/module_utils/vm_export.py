@@ -8,6 +8,7 @@ sync -> the image to deploy from. Each write is sent once and waited for before 
 """
 
 import time
+from urllib.parse import quote
 
 from ansible_collections.utoronto.vss.plugins.module_utils.change_requests import (
     SUCCESS,
@@ -105,7 +106,7 @@ class ExportRun:
         wanted_id = self.params.get("id")
         if wanted_id:
             try:
-                return self.client.get(f"v2/vm/{wanted_id.strip()}")["data"]
+                return self.client.get(f"v2/vm/{quote(wanted_id.strip(), safe='')}")["data"]
             except VssHTTPError as error:
                 if error.status != 404:
                     raise
@@ -137,8 +138,14 @@ class ExportRun:
 
     def export_requests(self, vm):
         """The VM's export requests, newest first."""
-        records = self.client.list(EXPORT_REQUESTS, {"filter": f"vm_uuid,eq,{vm['uuid']}"}, key="id")
-        mine = [record for record in records if record.get("vm_uuid") in (None, vm["uuid"])]
+        try:
+            records = self.client.list(EXPORT_REQUESTS, {"filter": f"vm_uuid,eq,{vm['uuid']}"}, key="id")
+        except VssHTTPError as error:
+            if error.status != 400:
+                raise
+            # A server that cannot filter on vm_uuid: every export request, matched here.
+            records = self.client.list(EXPORT_REQUESTS, key="id")
+        mine = [record for record in records if record.get("vm_uuid") == vm["uuid"]]
         return sorted(mine, key=lambda record: int(record.get("id") or 0), reverse=True)
 
     # The run

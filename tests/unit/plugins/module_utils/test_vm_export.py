@@ -139,3 +139,39 @@ def test_export_paths_are_matched_with_or_without_the_space_prefix():
     images = [{"path": "[s] j/u1/a.ovf"}, {"path": "[s] j/u1/a-1.vmdk"}, {"path": "[s] j/u2/b.ovf"}]
     assert export_images(images, "u1") == [images[0]]
     assert export_images(images, "u1", ["u2/b.ovf", "u2/b-1.vmdk"]) == [images[2]]
+
+
+def test_with_storage_an_export_not_synced_yet_is_found_by_its_request_and_synced_on_the_rerun():
+    pytest.importorskip("boto3")
+    pytest.importorskip("moto")
+    s3 = testing.S3Server()
+    emulator = testing.Emulator(["--s3-endpoint", s3.url, "--request-delay", "0.2"])
+    try:
+        first, warnings = run(emulator, id="vm-1003", sync=False)
+        assert first["changed"] is True
+        assert first["path"] is None
+        assert first["msg"].endswith("its OVF is listed after a sync (utoronto.vss.image_sync)")
+        assert warnings == []
+        emulator.stats(reset=True)
+
+        again, _warnings = run(emulator, id="vm-1003")
+        uuid = first["vm"]["uuid"]
+        assert again["changed"] is False
+        assert again["path"] == f"[vssUser-xfers] demo/{uuid}/2503T-app-legacy.ovf"
+        assert again["sync"]["added"] == [again["path"]]
+        assert writes(emulator) == {"PATCH /v2/user/image/vm": 1}
+    finally:
+        emulator.stop()
+        s3.stop()
+
+
+def test_a_server_that_cannot_filter_export_requests_by_vm_uuid_is_read_whole():
+    emulator_with_fault = testing.Emulator(
+        ["--request-delay", "0.2", "--fault", "400:1@GET /v2/request/export"]
+    )
+    try:
+        result, _warnings = run(emulator_with_fault, id="vm-1003")
+        assert result["changed"] is True
+        assert emulator_with_fault.stats()["by_route"]["GET /v2/request/export"] == 2
+    finally:
+        emulator_with_fault.stop()
