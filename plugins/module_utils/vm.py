@@ -307,7 +307,8 @@ def check_options(params):
         raise VssOptionError("name", "must not start or end with spaces")
     if not NAME_CHARACTERS.match(spec["name"]):
         raise VssOptionError(
-            "name", f"may hold only letters, digits, '.', '_' and '-' (as the service requires), got {spec['name']!r}"
+            "name",
+            f"may hold only letters, digits, '.', '_' and '-' (as the service requires), got {spec['name']!r}",
         )
     spec["folder"] = _as_text(params.get("folder"), "folder")
 
