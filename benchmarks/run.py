@@ -197,6 +197,14 @@ class Bench:
         return row
 
 
+def shown_path(path):
+    """A results path as the README names it: relative to the repository when inside it."""
+    try:
+        return str(path.resolve().relative_to(REPO))
+    except ValueError:
+        return str(path)
+
+
 def slow_runs(args):
     return max(1, min(args.slow_runs, args.repeat))
 
@@ -264,7 +272,14 @@ def listing(bench, repeat, slow, notes):
                     continue
                 run(contender)
 
-        profile = profile_module(bench, emulator, expected)
+        profile = profile_modules(
+            bench,
+            emulator,
+            "image_info.yml",
+            {"bench_name": NAME, "bench_expected": expected, "bench_page_size": PAGE_CAP},
+            "profile-image_info.txt",
+            "utoronto.vss.image_info listing 10,012 images",
+        )
     finally:
         emulator.stop()
 
@@ -320,24 +335,32 @@ def listing(bench, repeat, slow, notes):
     return derived, targets
 
 
-def profile_module(bench, emulator, expected):
-    """One more image_info run with the module under cProfile; the top of it as text."""
+def profile_modules(bench, emulator, playbook, variables, name, title):
+    """One more run of a playbook with every module process under cProfile, outside the timings.
+
+    The last module process's profile is written as text to results/NAME, with each process's
+    total, and the path returned.
+    """
     folder = bench.work / "profile"
-    folder.mkdir(exist_ok=True)
-    variables = {"bench_name": NAME, "bench_expected": expected, "bench_page_size": PAGE_CAP}
-    bench.playbook(emulator, "image_info.yml", variables, env={"BENCH_PROFILE": str(folder)})
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    observation = bench.playbook(emulator, playbook, variables, env={"BENCH_PROFILE": str(folder)})
     emulator.stats(reset=True)
-    files = sorted(folder.glob("module-*.prof"))
+    files = sorted(folder.glob("module-*.prof"), key=lambda path: path.stat().st_mtime)
     if not files:
         return None
-    text_path = bench.out / "profile-image_info.txt"
+    text_path = bench.out / name
     with open(text_path, "w", encoding="utf-8") as stream:
+        totals = ", ".join(f"{pstats.Stats(str(path)).total_tt:.2f}" for path in files)
+        stream.write(
+            f"{title}: {observation['seconds']:.2f}s wall (under cProfile), {len(files)} module process(es) "
+            f"of {totals}s each. The last of them, by cumulative time:\n\n"
+        )
         stats = pstats.Stats(str(files[-1]), stream=stream)
-        stream.write("utoronto.vss.image_info module process under cProfile, sorted by cumulative time\n\n")
-        stats.sort_stats("cumulative").print_stats(30)
-        stream.write("\nsorted by own time\n\n")
+        stats.sort_stats("cumulative").print_stats(40)
+        stream.write("\nThe same, by own time:\n\n")
         stats.sort_stats("tottime").print_stats(20)
-    return str(text_path.relative_to(REPO))
+    return shown_path(text_path)
 
 
 def lookups(bench, repeat, slow, notes):
@@ -458,7 +481,7 @@ def task_profile(bench, rows, contenders, name):
         lines.append("")
     path = bench.out / name
     path.write_text("\n".join(lines), encoding="utf-8")
-    return str(path.relative_to(REPO))
+    return shown_path(path)
 
 
 def target(name, value, goal, met):
