@@ -22,7 +22,8 @@ options:
   _terms:
     description:
       - Image file names to match. Every character is literal, including C(%), C(_), spaces and brackets.
-      - A term may also be a list of names.
+      - A term may also be a list of names; an empty list matches nothing, so names computed from an empty
+        list give V([]), never the whole catalogue.
       - Leave them out to get every image.
     type: list
     elements: str
@@ -73,7 +74,7 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Pick the newest Ubuntu image's path for a deploy (VSS_API_TOKEN set on the controller)
+- name: Pick the path of the last Ubuntu image by name for a deploy (VSS_API_TOKEN set on the controller)
   ansible.builtin.set_fact:
     ubuntu_image_path: "{{ query('utoronto.vss.image', 'ubuntu', sort='name', order='desc') | map(attribute='path') | first }}"
 
@@ -219,6 +220,8 @@ class LookupModule(LookupBase):
             settings = client_settings(
                 self._connection_values(kwargs, variables), warn=display.warning, where=WHERE
             )
+            if terms and not names:
+                return []  # only empty lists were given: they ask for no name at all
             images = self._images(settings, names, query, cache_ttl)
         except VssError as error:
             raise AnsibleLookupError(str(error)) from None

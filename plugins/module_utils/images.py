@@ -7,6 +7,8 @@ The server's filter only narrows what is fetched; the match done here is the one
 so a server that filters loosely, differently or not at all still gives the documented result.
 """
 
+from collections.abc import Mapping
+
 from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssOptionError
 
 SOURCES = {"image": ("v2/image",), "personal": ("v2/user/image/vm",), "all": ("v2/image", "v2/user/image/vm")}
@@ -15,8 +17,9 @@ SORT_FIELDS = ("name", "path")
 ORDERS = ("asc", "desc")
 MATCHES = ("contains", "exact")
 ON_INCOMPLETE = ("warn", "fail")
-# Characters that separate a filter's parts or several filters: sent as the one-character wildcard.
-FILTER_SEPARATORS = str.maketrans({",": "_", ";": "_"})
+# Characters that separate a filter's parts or several filters, and the escape character of SQL
+# ``like``: sent as the one-character wildcard, which only widens what the server returns.
+FILTER_UNSAFE = str.maketrans({",": "_", ";": "_", "\\": "_"})
 
 
 def image_query_argument_spec():
@@ -29,6 +32,29 @@ def image_query_argument_spec():
         source=dict(type="str", default="image", choices=list(SOURCES)),
         on_incomplete=dict(type="str", default="warn", choices=list(ON_INCOMPLETE)),
     )
+
+
+def kind_of(value):
+    """A user's word for the type of a value: dict, list, int, ... (never an internal class name)."""
+    if isinstance(value, Mapping):
+        return "dict"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    for kind in (bool, int, float, str):
+        if isinstance(value, kind):
+            return kind.__name__
+    return type(value).__name__
+
+
+def requested_names(value, option="name"):
+    """The names a ``name`` option asks for: none, one string, or a list of strings."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise VssOptionError(option, f"must be a string or a list of strings, got {kind_of(value)}")
 
 
 def _choice(option, value, allowed):
@@ -49,7 +75,9 @@ def check_query(
     """Validate an image query before anything is sent."""
     for name in names:
         if not isinstance(name, str):
-            raise VssOptionError(name_option, f"must be a string, got {type(name).__name__}")
+            raise VssOptionError(
+                name_option, f"must be a string, got {kind_of(name)} {name!r} (quote it in YAML)"
+            )
         if not name:
             raise VssOptionError(name_option, "must not be empty; leave it out to list every image")
     _choice("match", match, MATCHES)
@@ -80,7 +108,7 @@ def server_filter(names, match="contains", case_sensitive=False):
     name = names[0]
     if not case_sensitive and name.lower() != name.upper():
         return None
-    pattern = name.translate(FILTER_SEPARATORS)
+    pattern = name.translate(FILTER_UNSAFE)
     return f"name,like,{pattern}" if match == "exact" else f"name,like,%{pattern}%"
 
 

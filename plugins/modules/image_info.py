@@ -17,10 +17,12 @@ options:
   name:
     description:
       - Keep only the images whose file name matches this, as set by O(match) and O(case_sensitive).
+      - A list of names keeps the images that match any of them.
       - With the defaults, V(ubuntu) keeps C(Ubuntu_64-bit-vmx10.ova) and C(my-ubuntu.ova) but not C(Ubunt.ova).
-      - Every character is literal, so V(win_2019) does not keep C(winX2019.ova).
+      - Every character is literal, so V(win_2019) does not keep C(winX2019.ova), and a comma is part of the name.
+      - A name must be a string; quote names such as V('2204') in YAML. Anything else fails naming this option.
       - Leave it out to list every image.
-    type: str
+    type: raw
 extends_documentation_fragment:
   - utoronto.vss.connection
   - utoronto.vss.images
@@ -44,7 +46,7 @@ EXAMPLES = r"""
   utoronto.vss.image_info:
   register: catalogue
 
-- name: Find Ubuntu images, newest name first, with credentials from variables
+- name: Find Ubuntu images, last name first, with credentials from variables
   utoronto.vss.image_info:
     api_url: https://vss-api.eis.utoronto.ca
     token: "{{ vss_token }}"
@@ -113,13 +115,14 @@ images:
 from ansible_collections.utoronto.vss.plugins.module_utils.images import (
     image_query_argument_spec,
     list_images,
+    requested_names,
 )
 from ansible_collections.utoronto.vss.plugins.module_utils.module import VssModule, run
 
 
 def list_matching_images(module):
     params = module.params
-    names = [] if params["name"] is None else [params["name"]]
+    names = requested_names(params["name"])
     query = {option: params[option] for option in image_query_argument_spec()}
     images = list_images(module.client, names, **query)
     return dict(changed=False, images=images)
@@ -127,7 +130,7 @@ def list_matching_images(module):
 
 def main():
     module = VssModule(
-        argument_spec=dict(name=dict(type="str"), **image_query_argument_spec()),
+        argument_spec=dict(name=dict(type="raw"), **image_query_argument_spec()),
         supports_check_mode=True,
     )
     run(module, list_matching_images)

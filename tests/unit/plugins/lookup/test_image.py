@@ -85,6 +85,19 @@ def test_a_list_term_is_spread_like_several_terms(emulator):
     assert spread
 
 
+def test_an_empty_list_term_matches_nothing_and_sends_nothing(emulator):
+    emulator.image_requests()
+
+    assert run_lookup([[]], connection(emulator)) == []
+    assert run_lookup([[], []], connection(emulator), cache=False) == []
+    assert emulator.image_requests() == 0
+
+
+def test_a_dict_term_is_named_as_a_dict(emulator):
+    with pytest.raises(AnsibleLookupError, match=r"^option 'terms': must be a string, got dict "):
+        run_lookup([{"name": "ubuntu"}], connection(emulator))
+
+
 def test_no_match_is_an_empty_list(emulator):
     assert run_lookup(["no-such-image-anywhere"], connection(emulator)) == []
 

@@ -59,6 +59,8 @@ def test_names_are_literal(wanted, match, case_sensitive, expected):
         (["2019"], "contains", False, "name,like,%2019%"),
         (["22.04-"], "exact", False, "name,like,22.04-"),
         (["a,b;c"], "contains", True, "name,like,%a_b_c%"),
+        (["back\\slash"], "contains", True, "name,like,%back_slash%"),
+        (["\\"], "exact", False, "name,like,_"),
         (["a", "b"], "contains", True, None),
         ([], "contains", True, None),
     ],
