@@ -12,7 +12,8 @@ options:
       - Seconds to wait for each change request the task starts (a sync, an export, a power-off), at most.
         When they have passed, the task fails naming the last status seen; the request may still complete
         on the server.
-      - Poll requests that are retried (after a lost connection or a server error) count against it.
+      - Poll requests that are retried (after a lost connection or a server error) count against it, and each
+        poll is given at most the time left (and at least one second) instead of the full O(timeout).
     type: int
     default: 600
   poll_interval:

@@ -27,6 +27,8 @@ DEFAULT_WAIT_TIMEOUT = 600
 DEFAULT_POLL_INTERVAL = 5
 # Poll replies that are worth another try before the deadline: the server or a proxy was unwell.
 TRANSIENT_HTTP_STATUSES = frozenset((500, 502, 503, 504, 429))
+# The least time a poll is given to answer, however close the deadline.
+MIN_POLL_TIMEOUT = 1.0
 
 
 def status_key(status):
@@ -136,7 +138,8 @@ def wait_for_request(
     while True:
         polls += 1
         try:
-            body = client.get(path)
+            # One slow reply must not carry the wait past its deadline.
+            body = client.get(path, timeout=max(min(client.timeout, deadline - clock()), MIN_POLL_TIMEOUT))
         except VssHTTPError as error:
             if error.status not in TRANSIENT_HTTP_STATUSES:
                 raise
@@ -163,7 +166,7 @@ def wait_for_request(
         if remaining <= 0:
             raise VssRequestError(
                 _timeout_message(what, record, last_status, last_problem, wait_timeout, polls, url),
-                request=request_summary(dict(record, status=last_status)),
+                request=request_summary(dict(record, id=_request_id(record, url), status=last_status)),
             )
         sleep(min(poll_interval, remaining))
 
@@ -187,8 +190,16 @@ def _failure_message(what, record):
     return text
 
 
+def _request_id(record, url):
+    """The request's id: from its record, else the last part of the URL it is polled at."""
+    if record.get("id") is not None:
+        return record["id"]
+    tail = url.rstrip("/").rsplit("/", 1)[-1]
+    return int(tail) if tail.isdigit() else tail
+
+
 def _timeout_message(what, record, last_status, last_problem, wait_timeout, polls, url):
-    request_id = record.get("id") or url.rstrip("/").rsplit("/", 1)[-1]
+    request_id = _request_id(record, url)
     if last_status is None:
         seen = "no status was read"
     else:

@@ -237,8 +237,9 @@ class VssClient:
             raise VssResponseError(f"unexpected response from POST {url}: no token in the reply")
         return token
 
-    def get(self, path, params=None):
-        return self._send("GET", self.url(path), params=params)
+    def get(self, path, params=None, timeout=None):
+        """GET ``path``; ``timeout`` (seconds) may shorten the client's own for this one request."""
+        return self._send("GET", self.url(path), params=params, timeout=timeout)
 
     def post(self, path, payload=None):
         return self._send("POST", self.url(path), json=payload)
@@ -252,17 +253,18 @@ class VssClient:
     def delete(self, path):
         return self._send("DELETE", self.url(path))
 
-    def _send(self, method, url, envelope=True, **kwargs):
+    def _send(self, method, url, envelope=True, timeout=None, **kwargs):
         shown = url + (
             "?" + "&".join(f"{k}={v}" for k, v in kwargs["params"].items()) if kwargs.get("params") else ""
         )
+        timeout = self.timeout if timeout is None else min(timeout, self.timeout)
         started = time.monotonic()
         try:
             with warnings.catch_warnings():
                 # The user turned verification off and was warned once; this stays local to our requests.
                 warnings.simplefilter("ignore", InsecureRequestWarning)
                 response = self.session.request(
-                    method, url, timeout=(self.timeout, self.timeout), verify=self.verify, **kwargs
+                    method, url, timeout=(timeout, timeout), verify=self.verify, **kwargs
                 )
         except requests.exceptions.SSLError as error:
             raise VssConnectionError(
@@ -271,7 +273,7 @@ class VssClient:
             ) from None
         except (requests.exceptions.ReadTimeout, ReadTimeoutError):
             raise VssConnectionError(
-                f"no reply within {self.timeout:g}s for {method} {url}", "raise 'timeout' or try again later"
+                f"no reply within {timeout:g}s for {method} {url}", "raise 'timeout' or try again later"
             ) from None
         except requests.exceptions.RequestException as error:
             raise VssConnectionError(

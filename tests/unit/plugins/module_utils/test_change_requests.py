@@ -52,6 +52,8 @@ class ScriptedClient:
 
     def __init__(self, clock, script, poll_seconds=0.0):
         self.base_url = BASE_URL
+        self.timeout = 30.0
+        self.timeouts = []
         self.clock = clock
         self.script = list(script)
         self.poll_seconds = poll_seconds
@@ -60,8 +62,9 @@ class ScriptedClient:
     def url(self, path):
         return f"{self.base_url}/{path}"
 
-    def get(self, path, params=None):
+    def get(self, path, params=None, timeout=None):
         self.paths.append(path)
+        self.timeouts.append(timeout)
         self.clock.now += self.poll_seconds
         entry = self.script.pop(0) if len(self.script) > 1 else self.script[0]
         if isinstance(entry, Exception):
@@ -327,6 +330,29 @@ def test_slow_polls_do_not_move_the_deadline():
     assert len(client.paths) == 2
     assert clock.sleeps == [5]
     assert clock.now - 1000.0 == pytest.approx(45)
+
+
+def test_each_poll_is_given_no_more_than_the_time_left():
+    clock = FakeClock()
+    client = ScriptedClient(clock, ["IN_PROGRESS"], poll_seconds=1)
+
+    with pytest.raises(VssRequestError):
+        wait(client, clock, wait_timeout=5, poll_interval=1.8)
+
+    # 5 s left for the first poll (not the client's 30 s), 2.2 s for the second, the 1 s floor for the last
+    assert client.timeouts == pytest.approx([5, 2.2, 1.0])
+
+
+def test_a_wait_that_never_read_a_status_still_returns_the_request_id():
+    clock = FakeClock()
+    client = ScriptedClient(clock, [server_error(503)])
+
+    with pytest.raises(VssRequestError) as caught:
+        wait(client, clock, wait_timeout=10, poll_interval=5)
+
+    assert caught.value.request["id"] == 42
+    assert caught.value.request["status"] is None
+    assert "(request 42)" in str(caught.value)
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404])

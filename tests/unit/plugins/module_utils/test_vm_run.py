@@ -38,6 +38,7 @@ class FakeApi:
 
     def __init__(self, deploy_statuses=("PENDING", "IN_PROGRESS", "PROCESSED")):
         self.base_url = BASE_URL
+        self.timeout = 30.0
         self.folders = [WEB, PROD_WEB, {"moref": "group-v1008", "name": "Apps", "path": "VSS > Dept > Apps"}]
         self.networks = [{"moref": "dvportgroup-11", "name": "VSS-Public"}]
         self.systems = [{"guest_id": "centos7_64Guest", "full_name": "CentOS 7 (64-bit)"}]
@@ -84,7 +85,7 @@ class FakeApi:
         }
         return [dict(record) for record in tables[path]]
 
-    def get(self, path, params=None):
+    def get(self, path, params=None, timeout=None):
         self.calls.append(("GET", path))
         kind, request_id = path.split("/")[2:]
         entry = self.requests[kind][int(request_id)]
