@@ -72,8 +72,8 @@ options:
     description:
       - How many times a request is tried again after HTTP 429, 502, 503, 504 or a lost connection, with
         jittered exponential backoff (0.5 s doubling, at most 10 s) or the server's C(Retry-After) (at most 30 s).
-      - Only reads are retried after a reply was lost; a deploy or delete is never sent twice.
-        Other 4xx replies and read timeouts are not retried.
+      - Only reads are retried after a reply was lost or a 5xx reply; a deploy or delete is sent again only after
+        HTTP 429, which refuses a request without acting on it. Other 4xx replies and read timeouts are not retried.
       - When not given, E(VSS_RETRIES).
     type: int
     default: 4

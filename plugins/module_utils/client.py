@@ -133,7 +133,8 @@ def _short_reason(error):
 if HAS_REQUESTS:
 
     class _Retry(Retry):
-        """urllib3 Retry that reports each retry, caps Retry-After, and never retries read timeouts."""
+        """urllib3 Retry that reports each retry, caps Retry-After, never retries read timeouts, and
+        retries HTTP 429 for every method (the server did not act on the request)."""
 
         warn = None
 
@@ -151,6 +152,12 @@ if HAS_REQUESTS:
                 attempt = len(fresh.history) + 1
                 self.warn(f"retrying {method} {url.split('?')[0]} after {cause} (attempt {attempt})")
             return fresh
+
+        def is_retry(self, method, status_code, has_retry_after=False):
+            # HTTP 429 refuses a request without acting on it: even a deploy or delete can be sent again.
+            if status_code == 429 and self.total:
+                return True
+            return super().is_retry(method, status_code, has_retry_after)
 
         def get_retry_after(self, response):
             seconds = super().get_retry_after(response)

@@ -184,6 +184,24 @@ def test_a_post_is_not_retried_after_a_5xx(httpserver):
     assert len(httpserver.log) == 1
 
 
+@pytest.mark.parametrize("method", ["POST", "DELETE"])
+def test_a_write_refused_with_429_is_sent_again_after_retry_after(httpserver, method):
+    queue = [
+        throttled(),
+        Response(json.dumps(envelope({"request": {"id": 7}})), content_type="application/json"),
+    ]
+    httpserver.expect_request("/v2/vm", method=method).respond_with_handler(
+        lambda request: queue.pop(0) if len(queue) > 1 else queue[0]
+    )
+    client, warnings = make_client(httpserver.url_for("/"))
+
+    reply = client.post("v2/vm", {"name": "web01"}) if method == "POST" else client.delete("v2/vm")
+
+    assert reply["data"] == {"request": {"id": 7}}
+    assert len(httpserver.log) == 2
+    assert warnings == [f"retrying {method} /v2/vm after HTTP 429 (attempt 2)"]
+
+
 @pytest.mark.parametrize(
     ("reply", "expected"),
     [
