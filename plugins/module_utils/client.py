@@ -327,7 +327,7 @@ class VssClient:
         ``next_url``. A server that ignores paging answers everything at once, which is fine.
         """
         query = dict(params or {}, expand=1, per_page=page_size)
-        records, seen, previous, total = [], set(), None, None
+        records, seen, previous, total, repeated = [], set(), None, None, False
         for page in range(1, MAX_PAGES + 1):
             body = self.get(path, dict(query, page=page))
             rows = body["data"]
@@ -339,11 +339,15 @@ class VssClient:
                 )
             keys = [row.get(key) for row in rows]
             if page > 1 and rows and keys == previous:
-                raise VssResponseError(
+                repeated = True
+                self._incomplete(
+                    on_incomplete,
                     f"page {page} of GET {self.url(path)} repeats page {page - 1}: stopped the walk "
-                    f"after {len(records)} records",
-                    "the server ignores 'page'; report it to the VSS administrators",
+                    f"after {len(records)} records"
+                    + (f" of {total} announced" if isinstance(total, int) else "")
+                    + "; the server seems to ignore 'page': report it to the VSS administrators",
                 )
+                break
             previous = keys
             for row, row_key in zip(rows, keys):
                 marker = row_key if row_key is not None else json.dumps(row, sort_keys=True)
@@ -369,11 +373,15 @@ class VssClient:
         else:
             raise VssResponseError(f"GET {self.url(path)}: more than {MAX_PAGES} pages, stopped")
         self._debug(f"GET {self.url(path)}: {len(records)} records in {page} pages")
-        if isinstance(total, int) and len(records) < total:
-            message = (
-                f"GET {self.url(path)}: collected {len(records)} of {total} records the server announced"
+        if isinstance(total, int) and len(records) < total and not repeated:
+            self._incomplete(
+                on_incomplete,
+                f"GET {self.url(path)}: collected {len(records)} of {total} records the server announced",
             )
-            if on_incomplete == "fail":
-                raise VssResponseError(message)
-            self._warn(message)
         return records
+
+    def _incomplete(self, on_incomplete, message):
+        """A walk that could not collect everything: a failure or a warning, as ``on_incomplete`` says."""
+        if on_incomplete == "fail":
+            raise VssResponseError(message)
+        self._warn(message)

@@ -3,6 +3,7 @@
 """The client against a scripted HTTP server on loopback (pytest-httpserver): paging, retries, errors."""
 
 import json
+import re
 import socket
 import time
 
@@ -82,11 +83,26 @@ def test_empty_last_page_with_a_larger_total_warns_or_fails(httpserver):
         client.list("v2/image", on_incomplete="fail")
 
 
-def test_a_repeating_page_stops_the_walk(httpserver):
+def test_a_repeating_page_stops_the_walk_with_a_warning(httpserver):
+    httpserver.expect_request("/v2/image").respond_with_handler(paged_handler(IMAGES, cap=2, repeat=True))
+    client, warnings = make_client(httpserver.url_for("/"))
+
+    records = client.list("v2/image")
+
+    assert records == IMAGES[:2]
+    assert len(httpserver.log) == 2
+    assert len(warnings) == 1
+    assert re.match(
+        r"page 2 of GET \S+/v2/image repeats page 1: stopped the walk after 2 records of 5 announced",
+        warnings[0],
+    )
+
+
+def test_a_repeating_page_fails_with_on_incomplete_fail(httpserver):
     httpserver.expect_request("/v2/image").respond_with_handler(paged_handler(IMAGES, cap=2, repeat=True))
     client = make_client(httpserver.url_for("/"))[0]
     with pytest.raises(VssResponseError, match="page 2 of GET .* repeats page 1"):
-        client.list("v2/image")
+        client.list("v2/image", on_incomplete="fail")
     assert len(httpserver.log) == 2
 
 
