@@ -91,3 +91,41 @@ def run_sync(client, params, check_mode=False, diff=False, warn=None, clock=time
             after="".join(f"{path}\n" for path in personal_paths(client)),
         )
     return result
+
+
+class ChangeRun:
+    """A module run that starts change requests and waits for them; the base of the export and upload runs."""
+
+    def __init__(
+        self, client, params, check_mode=False, diff=False, warn=None, clock=time.monotonic, sleep=time.sleep
+    ):
+        check_wait_options(params["wait_timeout"], params["poll_interval"])
+        self.client = client
+        self.params = params
+        self.check_mode = check_mode
+        self.diff = diff
+        self.warn = warn or (lambda message: None)
+        self.clock = clock
+        self.sleep = sleep
+
+    def wait(self, path, what):
+        return wait_for_request(
+            self.client,
+            path,
+            self.params["wait_timeout"],
+            self.params["poll_interval"],
+            what=what,
+            warn=self.warn,
+            clock=self.clock,
+            sleep=self.sleep,
+        )
+
+    def sync(self):
+        return sync_images(
+            self.client,
+            self.params["wait_timeout"],
+            self.params["poll_interval"],
+            self.warn,
+            self.clock,
+            self.sleep,
+        )

@@ -45,9 +45,13 @@ class VssModule(AnsibleModule):
 
 
 def run(module, action):
-    """Call ``action(module)`` and exit with its result dict; a VssError fails the task."""
+    """Call ``action(module)`` and exit with its result dict; a VssError fails the task.
+
+    A failed or timed-out change request is returned as ``request`` beside the message.
+    """
     try:
         result = action(module)
     except VssError as error:
-        module.fail_from(error)
+        request = getattr(error, "request", None)
+        module.fail_from(error, **({"request": request} if request else {}))
     module.exit_json(**result)

@@ -13,17 +13,15 @@ import hashlib
 import os
 import re
 import tarfile
-import time
 import traceback
 from xml.etree import ElementTree
 
-from ansible_collections.utoronto.vss.plugins.module_utils.change_requests import check_wait_options
 from ansible_collections.utoronto.vss.plugins.module_utils.errors import (
     VssHTTPError,
     VssOptionError,
     VssStorageError,
 )
-from ansible_collections.utoronto.vss.plugins.module_utils.image_sync import PERSONAL_IMAGES, sync_images
+from ansible_collections.utoronto.vss.plugins.module_utils.image_sync import PERSONAL_IMAGES, ChangeRun
 from ansible_collections.utoronto.vss.plugins.module_utils.vm_export import path_names_file
 
 try:
@@ -359,23 +357,14 @@ class Storage:
 # The run
 
 
-class UploadRun:
+class UploadRun(ChangeRun):
     """One run of the image_upload module."""
 
-    def __init__(
-        self, client, params, check_mode=False, diff=False, warn=None, clock=time.monotonic, sleep=time.sleep
-    ):
-        check_wait_options(params["wait_timeout"], params["poll_interval"])
+    def __init__(self, client, params, *args, **kwargs):
+        super().__init__(client, params, *args, **kwargs)
         self.files = local_files(params["src"])
         self.dest = check_dest(params["dest"])
         self.part_size = check_part_size(params["part_size"])
-        self.client = client
-        self.params = params
-        self.check_mode = check_mode
-        self.diff = diff
-        self.warn = warn or (lambda message: None)
-        self.clock = clock
-        self.sleep = sleep
 
     def storage(self):
         settings = storage_settings(self.client, self.params)
@@ -424,14 +413,7 @@ class UploadRun:
 
         image = None if sending else self.listed(descriptor)
         if image is None and self.params["sync"]:
-            synced = sync_images(
-                self.client,
-                self.params["wait_timeout"],
-                self.params["poll_interval"],
-                self.warn,
-                self.clock,
-                self.sleep,
-            )
+            synced = self.sync()
             result["sync"] = synced
             result["changed"] = result["changed"] or bool(synced["added"] or synced["deleted"])
             image = self.listed(descriptor)

@@ -7,25 +7,22 @@ already there (listed, or finished but not yet synced) or still running -> power
 sync -> the image to deploy from. Each write is sent once and waited for before the next.
 """
 
-import time
 from urllib.parse import quote
 
 from ansible_collections.utoronto.vss.plugins.module_utils.change_requests import (
     SUCCESS,
-    check_wait_options,
     classify_status,
     is_unfinished,
     poll_path,
     request_summary,
     submit_once,
-    wait_for_request,
 )
 from ansible_collections.utoronto.vss.plugins.module_utils.errors import (
     VssHTTPError,
     VssOptionError,
     VssRequestError,
 )
-from ansible_collections.utoronto.vss.plugins.module_utils.image_sync import PERSONAL_IMAGES, sync_images
+from ansible_collections.utoronto.vss.plugins.module_utils.image_sync import PERSONAL_IMAGES, ChangeRun
 from ansible_collections.utoronto.vss.plugins.module_utils.vm import (
     candidates_text,
     in_folder,
@@ -66,39 +63,18 @@ def image_summary(image):
     return None if image is None else dict(image)
 
 
-class ExportRun:
+class ExportRun(ChangeRun):
     """One run of the vm_export module."""
 
-    def __init__(
-        self, client, params, check_mode=False, diff=False, warn=None, clock=time.monotonic, sleep=time.sleep
-    ):
-        check_wait_options(params["wait_timeout"], params["poll_interval"])
+    def __init__(self, client, params, *args, **kwargs):
+        super().__init__(client, params, *args, **kwargs)
         for option in ("name", "id", "folder"):
             value = params.get(option)
             if value is not None and (not isinstance(value, str) or not value.strip()):
                 raise VssOptionError(option, "must be a non-empty string")
         if params.get("folder") and not params.get("name"):
             raise VssOptionError("folder", "narrows a look-up by name; it goes with 'name', not 'id'")
-        self.client = client
-        self.params = params
-        self.check_mode = check_mode
-        self.diff = diff
-        self.warn = warn or (lambda message: None)
-        self.clock = clock
-        self.sleep = sleep
         self.synced = None
-
-    def wait(self, path, what):
-        return wait_for_request(
-            self.client,
-            path,
-            self.params["wait_timeout"],
-            self.params["poll_interval"],
-            what=what,
-            warn=self.warn,
-            clock=self.clock,
-            sleep=self.sleep,
-        )
 
     # Finding things
 
@@ -187,14 +163,7 @@ class ExportRun:
         finished = next((r for r in requests if classify_status(r.get("status")) == SUCCESS), None)
         if finished is None or not self.params["sync"] or self.check_mode:
             return None
-        self.synced = sync_images(
-            self.client,
-            self.params["wait_timeout"],
-            self.params["poll_interval"],
-            self.warn,
-            self.clock,
-            self.sleep,
-        )
+        self.synced = self.sync()
         listed = self.listed_exports(vm["uuid"], finished.get("files") or ())
         return listed[-1] if listed else None
 
@@ -264,14 +233,7 @@ class ExportRun:
         files = [str(file) for file in done.get("files") or []]
         result = dict(result, files=files, request=request_summary(done))
         if self.params["sync"]:
-            result["sync"] = sync_images(
-                self.client,
-                self.params["wait_timeout"],
-                self.params["poll_interval"],
-                self.warn,
-                self.clock,
-                self.sleep,
-            )
+            result["sync"] = self.sync()
         listed = self.listed_exports(vm["uuid"], files)
         if listed:
             image = listed[-1]

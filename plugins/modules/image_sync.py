@@ -107,19 +107,13 @@ msg:
 """
 
 from ansible_collections.utoronto.vss.plugins.module_utils.change_requests import wait_argument_spec
-from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssRequestError
 from ansible_collections.utoronto.vss.plugins.module_utils.image_sync import run_sync
 from ansible_collections.utoronto.vss.plugins.module_utils.module import VssModule, run
 
 
 def sync(module):
-    try:
-        client = None if module.check_mode else module.client  # check mode sends nothing
-        return run_sync(client, module.params, module.check_mode, module._diff, module.warn)
-    except VssRequestError as error:
-        if not error.request:
-            raise
-        module.fail_from(error, request=error.request)
+    client = None if module.check_mode else module.client  # check mode sends nothing
+    return run_sync(client, module.params, module.check_mode, module._diff, module.warn)
 
 
 def main():

@@ -209,7 +209,6 @@ msg:
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.utoronto.vss.plugins.module_utils.change_requests import wait_argument_spec
-from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssRequestError
 from ansible_collections.utoronto.vss.plugins.module_utils.module import VssModule, run
 from ansible_collections.utoronto.vss.plugins.module_utils.storage import (
     BOTO3_IMPORT_ERROR,
@@ -233,14 +232,9 @@ def argument_spec():
 
 
 def upload(module):
-    try:
-        upload_run = UploadRun(None, module.params, module.check_mode, module._diff, module.warn)
-        upload_run.client = module.client  # made once the options are known to be good
-        return upload_run.execute()
-    except VssRequestError as error:
-        if not error.request:
-            raise
-        module.fail_from(error, request=error.request)
+    upload_run = UploadRun(None, module.params, module.check_mode, module._diff, module.warn)
+    upload_run.client = module.client  # made once the options are known to be good
+    return upload_run.execute()
 
 
 def main():

@@ -192,7 +192,6 @@ msg:
 """
 
 from ansible_collections.utoronto.vss.plugins.module_utils.change_requests import wait_argument_spec
-from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssRequestError
 from ansible_collections.utoronto.vss.plugins.module_utils.module import VssModule, run
 from ansible_collections.utoronto.vss.plugins.module_utils.vm_export import ExportRun
 
@@ -210,14 +209,9 @@ def argument_spec():
 
 
 def export(module):
-    try:
-        export_run = ExportRun(None, module.params, module.check_mode, module._diff, module.warn)
-        export_run.client = module.client  # made once the options are known to be good
-        return export_run.execute()
-    except VssRequestError as error:
-        if not error.request:
-            raise
-        module.fail_from(error, request=error.request)
+    export_run = ExportRun(None, module.params, module.check_mode, module._diff, module.warn)
+    export_run.client = module.client  # made once the options are known to be good
+    return export_run.execute()
 
 
 def main():
