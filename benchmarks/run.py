@@ -461,6 +461,19 @@ def vms(bench, counts, repeat, slow, delay, poll_interval, notes):
     derived["profile"] = task_profile(
         bench, rows, [f"role_{first}", f"role_{most}", f"loop_{most}"], "profile-vms.txt"
     )
+    if ratio >= 2:
+        emulator = Emulator(["--request-delay", str(delay), "--page-cap", str(PAGE_CAP)])
+        try:
+            derived["profile_vm_module"] = profile_modules(
+                bench,
+                emulator,
+                "role.yml",
+                {"bench_vms": vm_names(2, "profiled"), "bench_poll_interval": poll_interval},
+                "profile-vm-module.txt",
+                "deploy_from_image role deploying 2 VMs",
+            )
+        finally:
+            emulator.stop()
     targets = [target(f"vms: role with {most} VMs / role with {first} VM(s)", ratio, "< 2", ratio < 2)]
     return derived, targets
 
