@@ -42,6 +42,7 @@ CONNECTION_ENV = {
 SECRET_OPTIONS = ("token", "password", "otp")
 TOKEN_PATTERN = re.compile(r"^[\x21-\x7e]+$")
 MAX_RETRIES = 20
+MAX_CA_BUNDLE_BYTES = 16 * 1024 * 1024
 
 
 def environment_value(option, environ=None):
@@ -105,11 +106,19 @@ def client_settings(values, warn=None, where=""):
     token = values.get("token")
     username, password = values.get("username"), values.get("password")
     if token is not None and (not isinstance(token, str) or not TOKEN_PATTERN.match(token)):
-        raise VssOptionError("token", "must be a non-empty string without spaces or line breaks")
+        raise VssOptionError(
+            "token", "must be a non-empty string of printable ASCII characters, without spaces or line breaks"
+        )
 
     api_url, token, username, password, unfound = _vsscli_fallback(
         values.get("api_url"), token, username, password
     )
+    if not token and bool(username) != bool(password):
+        given, missing = ("username", "password") if username else ("password", "username")
+        raise VssOptionError(
+            missing,
+            f"is required with '{given}' when no token is given ({CONNECTION_ENV[missing][0]}){where}",
+        )
     if not token and not (username and password):
         names = ", ".join(CONNECTION_ENV["token"])
         raise VssOptionError(
@@ -133,11 +142,10 @@ def client_settings(values, warn=None, where=""):
     ca_path = values.get("ca_path")
     if not values.get("validate_certs", True):
         verify = False
-        if warn is not None:
+        if warn is not None and api_url.startswith("https://"):
             warn(f"TLS certificate verification is off for {api_url}: anyone on the path can read the token")
     elif ca_path:
-        if not os.path.isfile(ca_path):
-            raise VssOptionError("ca_path", "is not a readable file (a PEM bundle of CA certificates)")
+        _check_ca_bundle(ca_path)
         verify = ca_path
     else:
         verify = _default_ca_bundle()
@@ -181,6 +189,20 @@ def _vsscli_fallback(api_url, token, username, password):
             f"the token of vss-cli profile '{profile['name']}' in {profile['path']} holds spaces or line breaks",
         )
     return profile["url"], token, username, password, None
+
+
+def _check_ca_bundle(path):
+    """Fail naming ``ca_path`` unless ``path`` is a readable file holding a PEM certificate."""
+    try:
+        with open(path, "rb") as bundle:
+            text = bundle.read(MAX_CA_BUNDLE_BYTES)
+    except OSError:
+        raise VssOptionError("ca_path", "is not a readable file (a PEM bundle of CA certificates)") from None
+    if b"-----BEGIN CERTIFICATE-----" not in text:
+        raise VssOptionError(
+            "ca_path",
+            "holds no PEM certificate ('-----BEGIN CERTIFICATE-----'); give the CA bundle, not a key",
+        )
 
 
 def _default_ca_bundle():

@@ -30,7 +30,13 @@ GOOD = dict(
     [
         ({"token": ""}, "token", "must be a non-empty string"),
         ({"token": None}, "token", "no credentials found: set 'token' (VSS_API_TOKEN, VSS_TOKEN)"),
-        ({"token": None, "username": "jm"}, "token", "or 'username' and 'password'"),
+        ({"token": None, "username": "jm"}, "password", "is required with 'username' when no token is given"),
+        (
+            {"token": None, "password": SECRET},
+            "username",
+            "is required with 'password' when no token is given",
+        ),
+        ({"token": "tök"}, "token", "printable ASCII characters"),
         ({"token": "abc def"}, "token", "without spaces or line breaks"),
         ({"token": "abc\ndef"}, "token", "without spaces or line breaks"),
         ({"token": None, "username": " ", "password": SECRET}, "username", "must not be empty"),
@@ -44,6 +50,7 @@ GOOD = dict(
         ({"api_url": "not a url"}, "api_url", "must start with https://"),
         ({"api_url": f"https://jm:{SECRET}@vss-api.eis.utoronto.ca"}, "api_url", "must not hold credentials"),
         ({"ca_path": "/nonexistent/ca.pem"}, "ca_path", "not a readable file"),
+        ({"ca_path": "/"}, "ca_path", "not a readable file"),
     ],
 )
 def test_bad_connection_values_fail_before_any_request(changes, option, problem):
@@ -148,3 +155,20 @@ def test_module_fallback_treats_an_empty_variable_as_unset(monkeypatch):
 )
 def test_url_password_finds_the_password_to_hide(url, expected):
     assert url_password(url) == expected
+
+
+def test_a_ca_path_without_a_certificate_is_refused(tmp_path):
+    key = tmp_path / "key.pem"
+    key.write_text("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n")
+
+    with pytest.raises(VssOptionError, match=r"^option 'ca_path': holds no PEM certificate"):
+        client_settings(dict(GOOD, ca_path=str(key)))
+
+
+def test_verification_off_warns_for_https_only():
+    warnings = []
+    client_settings(dict(GOOD, validate_certs=False), warn=warnings.append)
+    client_settings(dict(GOOD, validate_certs=False, api_url="http://127.0.0.1:8080"), warn=warnings.append)
+
+    assert len(warnings) == 1
+    assert warnings[0].startswith("TLS certificate verification is off for https://vss-api.eis.utoronto.ca")
