@@ -1,6 +1,7 @@
 #!/usr/bin/python
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: (c) 2026, University of Toronto
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
 DOCUMENTATION = r"""
 module: image_info
@@ -12,7 +13,7 @@ description:
   - Walks every page of the listing, so the result is complete whatever page size the server allows.
   - The C(path) of an image is the value that M(utoronto.vss.vm) deploys from.
 author:
-  - University of Toronto ITS Private Cloud users
+  - University of Toronto ITS Private Cloud users (@utoronto)
 options:
   name:
     description:
