@@ -69,6 +69,10 @@ class Emulator:
     def stats(self, reset=False):
         return requests.get(f"{self.url}/_emulator/stats", params={"reset": int(reset)}, timeout=10).json()
 
+    def count(self, route, reset=True):
+        """How many `route` requests ("GET /v2/image") it served since the last reset; resets by default."""
+        return self.stats(reset=reset)["by_route"].get(route, 0)
+
     def stop(self, sig=signal.SIGTERM):
         """Signal the process and return its exit status; removes its scratch folder."""
         self.session.close()

@@ -17,7 +17,14 @@ from ansible_collections.utoronto.vss.plugins.module_utils.client import VssClie
 from ansible_collections.utoronto.vss.plugins.module_utils.images import list_images, name_matches
 from ansible_collections.utoronto.vss.plugins.module_utils.options import client_settings
 
-from .conftest import OTHER_TOKEN, TOKEN
+TOKEN = "demo-token"
+OTHER_TOKEN = "other-demo-token"
+# Shared by the module's tests (see tests/unit/conftest.py): twenty images, at most seven a page, so one
+# listing is three GET /v2/image requests; the slow one makes concurrent callers overlap.
+EMULATORS = {
+    "emulator": ["--images", "8", "--page-cap", "7", "--token", TOKEN, "--token", OTHER_TOKEN],
+    "slow_emulator": ["--images", "8", "--page-cap", "7", "--fault", "slow:0.4@/v2/image"],
+}
 
 try:
     from ansible.template import trust_as_template
@@ -50,16 +57,16 @@ def every_image(emulator):
 
 
 def test_no_term_returns_every_image_as_image_info_does(emulator):
-    emulator.image_requests()
+    emulator.count("GET /v2/image")
     expected = every_image(emulator)
-    assert emulator.image_requests() == PAGES
+    assert emulator.count("GET /v2/image") == PAGES
 
     images = run_lookup(variables=connection(emulator))
 
     assert images == expected
     assert len(images) == IMAGE_COUNT
     assert all(set(image) >= {"name", "path", "source"} for image in images)
-    assert emulator.image_requests() == PAGES
+    assert emulator.count("GET /v2/image") == PAGES
 
 
 def test_several_terms_are_a_sorted_union_without_duplicates(emulator):
@@ -86,11 +93,11 @@ def test_a_list_term_is_spread_like_several_terms(emulator):
 
 
 def test_an_empty_list_term_matches_nothing_and_sends_nothing(emulator):
-    emulator.image_requests()
+    emulator.count("GET /v2/image")
 
     assert run_lookup([[]], connection(emulator)) == []
     assert run_lookup([[], []], connection(emulator), cache=False) == []
-    assert emulator.image_requests() == 0
+    assert emulator.count("GET /v2/image") == 0
 
 
 def test_a_dict_term_is_named_as_a_dict(emulator):
@@ -112,56 +119,56 @@ def test_exact_match_and_order(emulator):
 
 
 def test_calls_share_one_listing_and_sorting_happens_after_the_cache(emulator):
-    emulator.image_requests()
+    emulator.count("GET /v2/image")
 
     ascending = run_lookup(["gen"], connection(emulator))
-    first_cost = emulator.image_requests()
+    first_cost = emulator.count("GET /v2/image")
     descending = run_lookup(["gen"], connection(emulator), order="desc")
     again = [run_lookup(["gen"], connection(emulator)) for call in range(5)]
 
     assert first_cost >= 1
-    assert emulator.image_requests() == 0
+    assert emulator.count("GET /v2/image") == 0
     assert descending == list(reversed(ascending))
     assert all(result == ascending for result in again)
 
 
 def test_another_query_or_other_credentials_fetch_again(emulator):
     run_lookup(["gen"], connection(emulator))
-    emulator.image_requests()
+    emulator.count("GET /v2/image")
 
     run_lookup(["gen"], connection(emulator), match="exact")
-    assert emulator.image_requests() >= 1
+    assert emulator.count("GET /v2/image") >= 1
     run_lookup(["gen"], connection(emulator, token=OTHER_TOKEN))
-    assert emulator.image_requests() >= 1
+    assert emulator.count("GET /v2/image") >= 1
     run_lookup(["gen", "ubuntu"], connection(emulator))
-    assert emulator.image_requests() >= 1
+    assert emulator.count("GET /v2/image") >= 1
     run_lookup(["ubuntu", "gen"], connection(emulator))
-    assert emulator.image_requests() == 0
+    assert emulator.count("GET /v2/image") == 0
 
 
 @pytest.mark.parametrize("keywords", [{"cache": False}, {"cache_ttl": 0}])
 def test_cache_can_be_turned_off(emulator, keywords):
-    emulator.image_requests()
+    emulator.count("GET /v2/image")
 
     for call in range(3):
         run_lookup(variables=connection(emulator), **keywords)
 
-    assert emulator.image_requests() == 3 * PAGES
+    assert emulator.count("GET /v2/image") == 3 * PAGES
 
 
 def test_cache_off_through_a_variable(emulator):
     variables = dict(connection(emulator), utoronto_vss_image_lookup_cache=False)
-    emulator.image_requests()
+    emulator.count("GET /v2/image")
 
     run_lookup(variables=variables)
     run_lookup(variables=variables)
 
-    assert emulator.image_requests() == 2 * PAGES
+    assert emulator.count("GET /v2/image") == 2 * PAGES
 
 
 def test_an_expired_entry_is_fetched_again(emulator, run_environment):
     run_lookup(variables=connection(emulator), cache_ttl=30)
-    emulator.image_requests()
+    emulator.count("GET /v2/image")
     entries = [path for path in (run_environment / "utoronto_vss_lookup").iterdir() if path.suffix != ".lock"]
     entries = [path for path in entries if not path.name.startswith(".")]
     assert len(entries) == 1
@@ -170,7 +177,7 @@ def test_an_expired_entry_is_fetched_again(emulator, run_environment):
 
     run_lookup(variables=connection(emulator), cache_ttl=30)
 
-    assert emulator.image_requests() == PAGES
+    assert emulator.count("GET /v2/image") == PAGES
 
 
 def test_the_token_is_never_written(emulator, run_environment):
@@ -195,7 +202,7 @@ def test_concurrent_forks_fetch_once(slow_emulator, run_environment):
     context = multiprocessing.get_context("fork")
     workers = 4
     barrier, results = context.Barrier(workers), context.Queue()
-    slow_emulator.image_requests()
+    slow_emulator.count("GET /v2/image")
 
     processes = [
         context.Process(target=_lookup_in_a_fork, args=(slow_emulator.url, barrier, results))
@@ -208,7 +215,7 @@ def test_concurrent_forks_fetch_once(slow_emulator, run_environment):
 
     assert [process.exitcode for process in processes] == [0] * workers
     assert sorted(results.get(timeout=5) for worker in range(workers)) == [IMAGE_COUNT] * workers
-    assert slow_emulator.image_requests() == PAGES
+    assert slow_emulator.count("GET /v2/image") == PAGES
 
 
 @pytest.mark.parametrize(
@@ -234,7 +241,7 @@ def test_concurrent_forks_fetch_once(slow_emulator, run_environment):
     ],
 )
 def test_a_bad_option_fails_naming_it_before_any_request(emulator, terms, keywords, option):
-    emulator.image_requests()
+    emulator.count("GET /v2/image")
 
     with pytest.raises(AnsibleLookupError) as failure:
         run_lookup(terms, connection(emulator), **keywords)
@@ -242,7 +249,7 @@ def test_a_bad_option_fails_naming_it_before_any_request(emulator, terms, keywor
     message = str(failure.value)
     assert message.startswith(f"option '{option}'")
     assert "\n" not in message
-    assert emulator.image_requests() == 0
+    assert emulator.count("GET /v2/image") == 0
 
 
 def test_a_bad_variable_value_fails_naming_the_option(emulator):
@@ -276,7 +283,7 @@ def test_a_secret_variable_of_the_wrong_type_is_not_echoed(emulator, option):
 
 def test_401_is_a_lookup_error_with_the_clients_message_and_is_not_cached(emulator):
     sentinel = "sentinel-token-0123456789"
-    emulator.image_requests()
+    emulator.count("GET /v2/image")
 
     for attempt in range(2):
         with pytest.raises(AnsibleLookupError) as failure:
@@ -286,7 +293,7 @@ def test_401_is_a_lookup_error_with_the_clients_message_and_is_not_cached(emulat
         assert "check the token" in message
         assert sentinel not in message
 
-    assert emulator.image_requests() == 2
+    assert emulator.count("GET /v2/image") == 2
 
 
 def test_missing_credentials_say_where_lookups_look(emulator):

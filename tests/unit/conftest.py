@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: (c) 2026, University of Toronto
-"""Fixtures that run the real emulator as a subprocess on a free loopback port.
+"""Fixtures that run the real emulator as a subprocess on a free loopback port, for every unit test.
 
 `ansible-test units` runs every test in a forked child, so a module-scoped fixture would start (and
 never stop) one server per test. Instead, a test module names the emulators it shares in `EMULATORS`
@@ -20,7 +20,11 @@ SHARED = SharedEmulators()
 def pytest_runtest_protocol(item, nextitem):
     """Runs in the process that forks the tests: start shared emulators before, stop them after the module."""
     module = getattr(item, "module", None)
-    specs = {"emulator": (), **getattr(module, "EMULATORS", {})} if module is not None else {}
+    specs = {}
+    if module is not None:
+        # A module with an `emulator` fixture of its own does not get the default shared one.
+        specs = {"emulator": ()} if not hasattr(module, "emulator") else {}
+        specs.update(getattr(module, "EMULATORS", {}))
     for name in item.fixturenames:
         if name in specs:
             SHARED.ensure(module.__name__, name, specs[name])
