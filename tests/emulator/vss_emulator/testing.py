@@ -5,7 +5,7 @@
 `ansible-test units` runs every test in a forked child, so a module-scoped pytest fixture that
 starts a server starts one per test and never stops it. Start shared servers with `SharedEmulators`
 from the process that forks the tests instead (a `pytest_runtest_protocol` hook wrapper), and
-stop them there; see tests/unit/emulator/conftest.py. Needs `requests`.
+stop them there; see tests/unit/conftest.py. Needs `requests`.
 """
 
 import atexit
