@@ -295,6 +295,36 @@ def encode_cloud_init(text):
     return base64.b64encode(gzip.compress(text.encode("utf-8"), mtime=0)).decode("ascii")
 
 
+def vm_argument_spec():
+    """The options of the vm module besides the connection options (the vm_batch module's VMs take them too)."""
+    return dict(
+        name=dict(type="str", required=True),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        folder=dict(type="str", required=True),
+        image=dict(type="str"),
+        os=dict(type="str"),
+        networks=dict(type="list", elements="raw"),
+        disks=dict(type="list", elements="raw"),
+        cpu=dict(type="raw"),
+        memory=dict(type="int"),
+        usage=dict(type="str", default="Test", choices=list(USAGES)),
+        client=dict(type="str"),
+        description=dict(type="str"),
+        power_on=dict(type="bool"),
+        notes=dict(type="raw"),
+        user_data=dict(type="raw"),
+        network_config=dict(type="raw"),
+        extra_config=dict(type="raw"),
+        firmware=dict(type="str", choices=list(FIRMWARES)),
+        storage_type=dict(type="str", choices=list(STORAGE_TYPES)),
+        vss_service=dict(type="str"),
+        custom_spec=dict(type="dict"),
+        wait=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=600),
+        poll_interval=dict(type="float", default=5.0),
+    )
+
+
 def check_options(params):
     """Check every option that needs no server; return the spec the rest of the run uses.
 
@@ -625,11 +655,11 @@ class VmRun:
             return self.absent(folder)
         return self.present(folder)
 
-    def wait(self, path, what):
+    def wait(self, path, what, wait_timeout=None):
         return wait_for_request(
             self.client,
             path,
-            self.spec["wait_timeout"],
+            self.spec["wait_timeout"] if wait_timeout is None else wait_timeout,
             self.spec["poll_interval"],
             what=what,
             warn=self.warn,
@@ -678,35 +708,69 @@ class VmRun:
         return self.wait(path, what)
 
     def present(self, folder):
-        pending = self.the_pending_deploy(folder)
-        vm = self.the_vm(folder)
-        if vm is not None:
-            self.compare_image(vm)
-            return dict(changed=False, msg=f"{vm.get('name')} already exists", vm=self.vm_result(folder, vm))
+        existing = self.existing(folder)
+        if existing is not None:
+            return existing
+        payload = self.payload(folder)
+        result = self.deploy_result(folder, payload)
+        if self.check_mode:
+            return result
 
+        result, path = self.deploy(folder, payload, result)
+        if path is None or not self.spec["wait"]:
+            return result
+        return self.finish_deploy(folder, path, result)
+
+    def existing(self, folder):
+        """The result when the VM exists or an earlier deploy of it is unfinished (then waited for), else None."""
+        vm, pending = self.find(folder)
+        if vm is not None:
+            return self.exists(folder, vm)
         if pending is not None:
             return self.join_pending(folder, pending)
+        return None
 
+    def find(self, folder):
+        """``(the VM, its unfinished deploy request)`` in the folder; either may be None."""
+        pending = self.the_pending_deploy(folder)
+        return self.the_vm(folder), pending
+
+    def exists(self, folder, vm):
+        self.compare_image(vm)
+        return dict(changed=False, msg=f"{vm.get('name')} already exists", vm=self.vm_result(folder, vm))
+
+    def payload(self, folder):
+        """The deploy's payload: the OS, the networks and the image resolved on the server; nothing sent."""
         guest_id = resolve_os(self.client, self.spec["os"])
         network_morefs = resolve_networks(self.client, self.spec["networks"])
         check_image(self.client, self.spec["image"])
-        payload = build_payload(self.spec, folder["moref"], guest_id, network_morefs)
-        result = dict(changed=True, vm=self.vm_result(folder))
+        return build_payload(self.spec, folder["moref"], guest_id, network_morefs)
+
+    def deploy_result(self, folder, payload):
+        """The result of a deploy not yet sent: what check mode reports."""
+        result = dict(
+            changed=True, msg=f"would deploy {self.name} from {self.spec['image']}", vm=self.vm_result(folder)
+        )
         if self.diff:
             result["diff"] = dict(before={}, after=payload_for_display(self.spec, payload))
-        if self.check_mode:
-            return dict(result, msg=f"would deploy {self.name} from {self.spec['image']}")
+        return result
 
+    def deploy(self, folder, payload, result):
+        """Send the deploy; ``(result, path of its request)``."""
         reply = self.submit("POST", "v2/vm", payload)
         record, link = submitted_request(reply)
         if record.get("id") is None:
             raise VssRequestError(f"the deploy of {self.name} was accepted, but the reply names no request")
-        path = poll_path(self.client, link, "v2/request/new", record["id"])
-        result["request"] = request_summary(record)
-        if not self.spec["wait"]:
-            return dict(result, msg=f"deploy of {self.name} submitted as request {record['id']}")
+        result = dict(
+            result,
+            msg=f"deploy of {self.name} submitted as request {record['id']}",
+            request=request_summary(record),
+        )
+        return result, poll_path(self.client, link, "v2/request/new", record["id"])
 
-        done = self.wait(path, f"the deploy of {self.name}")
+    def finish_deploy(self, folder, path, result, wait_timeout=None):
+        """Wait for a submitted deploy; the final result."""
+        done = self.wait(path, f"the deploy of {self.name}", wait_timeout)
         return dict(
             result,
             msg=f"deployed {self.name} from {self.spec['image']}",
@@ -716,18 +780,29 @@ class VmRun:
 
     def join_pending(self, folder, pending):
         """An unfinished deploy of our VM (an earlier run's): wait for it rather than deploy again."""
-        request_id = pending.get("id")
+        result = self.pending_result(folder, pending)
         if self.check_mode or not self.spec["wait"]:
-            return dict(
-                changed=False,
-                msg=f"deploy request {request_id} for {self.name} is {pending.get('status')}",
-                vm=self.vm_result(folder, pending),
-                request=request_summary(pending),
-            )
-        done = self.follow(pending, "v2/request/new", f"the deploy of {self.name}")
+            return result
+        return self.finish_pending(folder, pending, result)
+
+    def pending_result(self, folder, pending):
+        """The result for an unfinished deploy of our VM, before waiting for it."""
         return dict(
             changed=False,
-            msg=f"deploy request {request_id} for {self.name}, submitted earlier, has finished",
+            msg=f"deploy request {pending.get('id')} for {self.name} is {pending.get('status')}",
+            vm=self.vm_result(folder, pending),
+            request=request_summary(pending),
+        )
+
+    def finish_pending(self, folder, pending, result, wait_timeout=None):
+        """Wait for an unfinished deploy found in a listing; the final result."""
+        path = poll_path(
+            self.client, (pending.get("_links") or {}).get("self"), "v2/request/new", pending.get("id")
+        )
+        done = self.wait(path, f"the deploy of {self.name}", wait_timeout)
+        return dict(
+            result,
+            msg=f"deploy request {pending.get('id')} for {self.name}, submitted earlier, has finished",
             vm=self.finished_vm(folder, done),
             request=request_summary(done),
         )

@@ -370,42 +370,7 @@ msg:
 
 from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssRequestError
 from ansible_collections.utoronto.vss.plugins.module_utils.module import VssModule, run
-from ansible_collections.utoronto.vss.plugins.module_utils.vm import (
-    FIRMWARES,
-    STORAGE_TYPES,
-    USAGES,
-    VmRun,
-    check_options,
-)
-
-
-def argument_spec():
-    return dict(
-        name=dict(type="str", required=True),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
-        folder=dict(type="str", required=True),
-        image=dict(type="str"),
-        os=dict(type="str"),
-        networks=dict(type="list", elements="raw"),
-        disks=dict(type="list", elements="raw"),
-        cpu=dict(type="raw"),
-        memory=dict(type="int"),
-        usage=dict(type="str", default="Test", choices=list(USAGES)),
-        client=dict(type="str"),
-        description=dict(type="str"),
-        power_on=dict(type="bool"),
-        notes=dict(type="raw"),
-        user_data=dict(type="raw"),
-        network_config=dict(type="raw"),
-        extra_config=dict(type="raw"),
-        firmware=dict(type="str", choices=list(FIRMWARES)),
-        storage_type=dict(type="str", choices=list(STORAGE_TYPES)),
-        vss_service=dict(type="str"),
-        custom_spec=dict(type="dict"),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=600),
-        poll_interval=dict(type="float", default=5.0),
-    )
+from ansible_collections.utoronto.vss.plugins.module_utils.vm import VmRun, check_options, vm_argument_spec
 
 
 def manage_vm(module):
@@ -421,7 +386,7 @@ def manage_vm(module):
 
 def main():
     module = VssModule(
-        argument_spec=argument_spec(),
+        argument_spec=vm_argument_spec(),
         supports_check_mode=True,
         required_if=[("state", "present", ("image", "os", "networks", "disks", "client", "description"))],
     )
