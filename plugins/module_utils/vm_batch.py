@@ -62,7 +62,11 @@ def check_vm_entry(entry, batch):
 
     if not isinstance(entry, dict):
         raise EntryProblem(f"must be a dict of vm options, got {type(entry).__name__}")
-    validated = ArgumentSpecValidator(vm_options_spec()).validate(entry)
+    spec = vm_options_spec()
+    unknown = sorted(set(entry) - set(spec))
+    if unknown:
+        raise EntryProblem(f"unknown option(s) {', '.join(unknown)}; allowed: {', '.join(sorted(spec))}")
+    validated = ArgumentSpecValidator(spec).validate(entry)
     if validated.error_messages:
         raise EntryProblem(validated.error_messages[0])  # names the option already
     return check_options(dict(validated.validated_parameters, state="present", **batch))
