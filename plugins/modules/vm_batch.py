@@ -76,17 +76,18 @@ EXAMPLES = r"""
 - name: Deploy three web servers from one image, and wait for all of them
   utoronto.vss.vm_batch:
     vms:
-      - &web
-        name: web01
-        image: images/CentOS_64-bit_vmx11.ova
-        os: centos7_64Guest
-        folder: VSS > Development > Web
-        networks: [VSS-Public]
-        disks: [40]
-        client: EIS
-        description: Web server
-      - {<<: *web, name: web02}
-      - {<<: *web, name: web03}
+      - "{{ web | combine({'name': 'web01'}) }}"
+      - "{{ web | combine({'name': 'web02'}) }}"
+      - "{{ web | combine({'name': 'web03'}) }}"
+  vars:
+    web:
+      image: images/CentOS_64-bit_vmx11.ova
+      os: centos7_64Guest
+      folder: VSS > Development > Web
+      networks: [VSS-Public]
+      disks: [40]
+      client: EIS
+      description: Web server
   register: web
 
 - name: Show each VM's moref

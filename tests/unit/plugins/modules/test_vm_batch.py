@@ -30,6 +30,7 @@ def test_the_batch_options_are_the_vm_module_s_own_and_the_rest_go_per_vm():
 
 def test_examples_are_yaml_tasks_of_the_module():
     examples = yaml.safe_load(vm_batch.EXAMPLES)
-    assert examples[0]["utoronto.vss.vm_batch"]["vms"][2]["name"] == "web03"
-    assert examples[0]["utoronto.vss.vm_batch"]["vms"][2]["image"] == "images/CentOS_64-bit_vmx11.ova"
+    assert len(examples[0]["utoronto.vss.vm_batch"]["vms"]) == 3
+    assert examples[0]["vars"]["web"]["image"] == "images/CentOS_64-bit_vmx11.ova"
+    assert all("utoronto.vss.vm_batch" in task or "ansible.builtin.debug" in task for task in examples)
     yaml.safe_load(vm_batch.RETURN)
