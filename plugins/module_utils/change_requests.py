@@ -121,17 +121,20 @@ def wait_for_request(
     warn=None,
     clock=time.monotonic,
     sleep=time.sleep,
+    deadline=None,
 ):
     """Poll ``path`` until the request succeeds; return its last record.
 
     Raises ``VssRequestError`` when it fails (at once) or when ``wait_timeout`` seconds pass without
-    an outcome, naming the last status seen; ``VssResponseError`` when a reply holds no status.
+    an outcome (or by ``deadline``, a time on ``clock`` shared with other waits), naming the last status
+    seen; ``VssResponseError`` when a reply holds no status.
     A poll that meets a server error or a lost connection is tried again at the next interval: the
     client's own retries and these share the one deadline.
     """
     warn = warn or (lambda message: None)
     url = client.url(path)
-    deadline = clock() + wait_timeout
+    if deadline is None:
+        deadline = clock() + wait_timeout
     last_status, last_problem, unknown_seen, record = None, None, set(), {}
     polls = 0
 
@@ -207,7 +210,8 @@ def _timeout_message(what, record, last_status, last_problem, wait_timeout, poll
         if classify_status(last_status) == UNKNOWN:
             seen += " (a status this collection does not know)"
     text = (
-        f"{what} (request {request_id}) did not finish within {wait_timeout:g}s after {polls} polls: {seen}"
+        f"{what} (request {request_id}) did not finish within {wait_timeout:g}s after {polls} "
+        f"{'poll' if polls == 1 else 'polls'}: {seen}"
     )
     if last_problem:
         text += f"; the last poll failed: {last_problem}"

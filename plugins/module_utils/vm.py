@@ -40,7 +40,8 @@ except ImportError:  # an ansible-core without the helper: PyYAML itself, if pre
         HAS_YAML = False
 
 NAME_PREFIX = re.compile(r"^\d{4}[PDQT]-")
-NAME_CHARACTERS = re.compile(r"^[A-Za-z0-9._-]+$")
+# What the service accepts as a name: 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit.
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 FOLDER_MOREF = re.compile(r"^group-[a-z]?\d+$")
 NETWORK_MOREF = re.compile(r"^(dvportgroup|network)-\d+$")
 USAGES = ("Prod", "Test", "Dev", "QA")
@@ -335,10 +336,11 @@ def check_options(params):
     spec["name"] = _as_text(params.get("name"), "name").strip()
     if spec["name"] != params["name"]:
         raise VssOptionError("name", "must not start or end with spaces")
-    if not NAME_CHARACTERS.match(spec["name"]):
+    if not NAME_PATTERN.match(spec["name"]):
         raise VssOptionError(
             "name",
-            f"may hold only letters, digits, '.', '_' and '-' (as the service requires), got {spec['name']!r}",
+            "may hold only letters, digits, '.', '_' and '-', at most 63 of them, starting with a letter or a digit "
+            f"(as the service requires), got {spec['name']!r}",
         )
     spec["folder"] = _as_text(params.get("folder"), "folder")
 
@@ -655,12 +657,14 @@ class VmRun:
             return self.absent(folder)
         return self.present(folder)
 
-    def wait(self, path, what, wait_timeout=None):
+    def wait(self, path, what, deadline=None):
+        """Follow a request to its end, by ``deadline`` (on ``clock``) or within ``wait_timeout``."""
         return wait_for_request(
             self.client,
             path,
-            self.spec["wait_timeout"] if wait_timeout is None else wait_timeout,
+            self.spec["wait_timeout"],
             self.spec["poll_interval"],
+            deadline=deadline,
             what=what,
             warn=self.warn,
             clock=self.clock,
@@ -768,9 +772,9 @@ class VmRun:
         )
         return result, poll_path(self.client, link, "v2/request/new", record["id"])
 
-    def finish_deploy(self, folder, path, result, wait_timeout=None):
+    def finish_deploy(self, folder, path, result, deadline=None):
         """Wait for a submitted deploy; the final result."""
-        done = self.wait(path, f"the deploy of {self.name}", wait_timeout)
+        done = self.wait(path, f"the deploy of {self.name}", deadline)
         return dict(
             result,
             msg=f"deployed {self.name} from {self.spec['image']}",
@@ -794,12 +798,12 @@ class VmRun:
             request=request_summary(pending),
         )
 
-    def finish_pending(self, folder, pending, result, wait_timeout=None):
+    def finish_pending(self, folder, pending, result, deadline=None):
         """Wait for an unfinished deploy found in a listing; the final result."""
         path = poll_path(
             self.client, (pending.get("_links") or {}).get("self"), "v2/request/new", pending.get("id")
         )
-        done = self.wait(path, f"the deploy of {self.name}", wait_timeout)
+        done = self.wait(path, f"the deploy of {self.name}", deadline)
         return dict(
             result,
             msg=f"deploy request {pending.get('id')} for {self.name}, submitted earlier, has finished",

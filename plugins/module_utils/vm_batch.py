@@ -14,6 +14,7 @@ import time
 from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssError, VssOptionError
 from ansible_collections.utoronto.vss.plugins.module_utils.vm import (
     VmRun,
+    base_name,
     check_options,
     resolve_folder,
     vm_argument_spec,
@@ -124,7 +125,7 @@ class BatchRun:
                     continue
                 run, folder, _payload = runs[position]
                 try:
-                    results[position] = wait(max(deadline - self.clock(), 0.001))
+                    results[position] = wait(deadline)
                 except VssError as error:
                     results[position] = failure(run, folder, error, results[position])
 
@@ -144,12 +145,12 @@ class BatchRun:
             return run.exists(folder, vm), None
         if pending is not None:
             result = run.pending_result(folder, pending)
-            return result, (lambda seconds: run.finish_pending(folder, pending, result, seconds))
+            return result, (lambda deadline: run.finish_pending(folder, pending, result, deadline))
         result = run.deploy_result(folder, payload)
         if self.check_mode:
             return result, None
         result, path = run.deploy(folder, payload, result)
-        return result, (lambda seconds: run.finish_deploy(folder, path, result, seconds))
+        return result, (lambda deadline: run.finish_deploy(folder, path, result, deadline))
 
     def check_all(self):
         """``[(VmRun, folder, payload)]``; a VssOptionError naming every bad VM before anything is sent."""
@@ -157,9 +158,12 @@ class BatchRun:
         for position, entry in enumerate(self.entries):
             try:
                 spec = check_vm_entry(entry, self.batch)
-                if spec["name"] in names:
-                    raise VssOptionError("name", "is given to another VM of the batch too")
-                names.add(spec["name"])
+                if base_name(spec["name"]) in names:
+                    raise VssOptionError(
+                        "name",
+                        "is given to another VM of the batch too (with or without the service's prefix)",
+                    )
+                names.add(base_name(spec["name"]))
                 run = VmRun(self.client, spec, self.check_mode, self.diff, self.warn, self.clock, self.sleep)
                 folder = resolve_folder(self.client, spec["folder"])
                 runs.append((run, folder, run.payload(folder)))

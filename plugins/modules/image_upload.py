@@ -42,6 +42,8 @@ options:
     description:
       - Folder in the user's space to upload to. Objects are stored as C(<space>/<dest>/<file name>), the files
         of an OVF under the names its C(References) give, relative to the descriptor.
+      - Always relative to the user's space; leading and trailing C(/) are ignored (V(/images/) is V(images)), and
+        V(.) or V(..) parts are refused.
     type: str
     default: images
   part_size:

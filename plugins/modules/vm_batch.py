@@ -101,7 +101,7 @@ EXAMPLES = r"""
         image: images/CentOS_64-bit_vmx11.ova
         os: centos7_64Guest
         folder: VSS > Development > Web
-        networks: [VSS-Backend]
+        networks: [VSS-Public]
         disks: [40, 200]
         memory: 16
         client: EIS
@@ -110,7 +110,7 @@ EXAMPLES = r"""
         image: images/xenial-server-cloudimg-amd64.ova
         os: ubuntu64Guest
         folder: VSS > Development > Web
-        networks: [VSS-Backend]
+        networks: [VSS-Public]
         disks: [20]
         client: EIS
         description: Cache

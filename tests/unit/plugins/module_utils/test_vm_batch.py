@@ -16,7 +16,7 @@ def with_broken_image(folder):
     return ["--request-delay", "0.5", "--extra-images", str(images)]
 
 
-EMULATORS = {"emulator": with_broken_image}
+EMULATORS = {"emulator": with_broken_image, "slow_emulator": ["--request-delay", "60"]}
 BATCH = dict(wait=True, wait_timeout=30, poll_interval=0.1)
 COMMON = dict(
     image="images/xenial-server-cloudimg-amd64.ova",
@@ -102,6 +102,32 @@ def test_a_name_given_twice_is_refused(emulator):
         VssOptionError, match="VM 'bt31': option 'name': is given to another VM of the batch too"
     ):
         run(emulator, ["bt31", "bt31"])
+
+
+def test_a_name_with_the_service_s_prefix_counts_as_the_same_name(emulator):
+    with pytest.raises(
+        VssOptionError, match="VM 'bt32': option 'name': is given to another VM of the batch too"
+    ):
+        run(emulator, ["2612T-bt32", "bt32"])
+
+
+@pytest.fixture
+def slow_emulator(shared_emulator):
+    """Deploys take a minute here."""
+    return shared_emulator("slow_emulator")
+
+
+def test_requests_unfinished_at_the_shared_deadline_each_name_the_configured_wait_timeout(slow_emulator):
+    outcome, _calls = run(slow_emulator, ["bt71", "bt72"], batch={"wait_timeout": 1, "poll_interval": 0.4})
+
+    first, second = outcome["vms"]
+    assert outcome["failed"] == ["bt71", "bt72"]
+    assert (
+        "the deploy of bt71 (request " in first["msg"] and " did not finish within 1s after " in first["msg"]
+    )
+    # the deadline had passed when bt72's turn came: one look, and the same wait_timeout named
+    assert " did not finish within 1s after 1 poll: last status " in second["msg"]
+    assert first["request"]["id"] != second["request"]["id"]
 
 
 def test_a_failing_deploy_is_reported_beside_the_good_ones(emulator):
