@@ -31,7 +31,8 @@ options:
   name:
     description:
       - Name of the virtual machine, without the C(YYMM) and usage-letter prefix the service adds.
-      - Only letters, digits, C(.), C(_) and C(-), as the service requires; other characters fail before any request.
+      - At most 63 letters, digits, C(.), C(_) and C(-), starting with a letter or a digit, as the service requires;
+        any other name fails before any request.
     type: str
     required: true
   state:
