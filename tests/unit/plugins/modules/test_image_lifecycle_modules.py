@@ -2,31 +2,18 @@
 # Copyright: (c) 2026, University of Toronto
 """The edges of image_sync, vm_export and image_upload: missing libraries and bad options, before any request."""
 
-import contextlib
 import json
 from unittest import mock
 
 import pytest
-from ansible.module_utils import basic
 
 from ansible_collections.utoronto.vss.plugins.module_utils import module as module_edge
 from ansible_collections.utoronto.vss.plugins.modules import image_sync, image_upload, vm_export
 
+from .running import module_args
+
 SENTINEL = "SENTINEL-TOKEN-lifecycle-7a2c"
 SECRET = "SENTINEL-S3-SECRET-91f0"
-
-
-@contextlib.contextmanager
-def module_args(args):
-    try:
-        from ansible.module_utils.testing import patch_module_args
-    except ImportError:
-        payload = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()
-        with mock.patch.object(basic, "_ANSIBLE_ARGS", payload):
-            yield
-    else:
-        with patch_module_args(args):
-            yield
 
 
 def run_module(capsys, plugin, **args):

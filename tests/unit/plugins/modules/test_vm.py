@@ -2,13 +2,11 @@
 # Copyright: (c) 2026, University of Toronto
 """The vm module's edge: its documentation matches its argument_spec, and bad options fail before any request."""
 
-import contextlib
 import json
 from unittest import mock
 
 import pytest
 import yaml
-from ansible.module_utils import basic
 from ansible.module_utils.common.parameters import PASS_VARS
 
 from ansible_collections.utoronto.vss.plugins.module_utils import module as module_edge
@@ -17,21 +15,9 @@ from ansible_collections.utoronto.vss.plugins.module_utils.options import connec
 from ansible_collections.utoronto.vss.plugins.module_utils.vm import vm_argument_spec
 from ansible_collections.utoronto.vss.plugins.modules import vm
 
+from .running import module_args
+
 SENTINEL = "SENTINEL-TOKEN-vm-5d1e"
-
-
-@contextlib.contextmanager
-def module_args(args):
-    """Hand ``args`` to the next AnsibleModule, on ansible-core lines with and without the testing helper."""
-    try:
-        from ansible.module_utils.testing import patch_module_args
-    except ImportError:
-        payload = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()
-        with mock.patch.object(basic, "_ANSIBLE_ARGS", payload):
-            yield
-    else:
-        with patch_module_args(args):
-            yield
 
 
 def run_module(capsys, api=None, **args):
