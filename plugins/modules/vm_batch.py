@@ -60,7 +60,9 @@ attributes:
     description: Checks every VM and looks each one up (reads only); sends no deploy.
   diff_mode:
     support: full
-    description: Each VM to deploy shows its payload in RV(vms[].diff) (cloud-init content as its size only).
+    description:
+      - Shows the payload of every VM to deploy, by name (cloud-init content as its size only); each VM's own is
+        also in RV(vms[].diff).
 notes:
   - Success is C(PROCESSED) or C(SCHEDULED); C(ERROR), C(ERROR_RETRY), C(REFUSED), C(CANCELLED) and C(MISSED) fail
     that VM at once with the request's error messages.
@@ -209,6 +211,9 @@ def deploy_vms(module):
     )
     outcome = batch_run.execute()
     result = dict(changed=outcome["changed"], vms=outcome["vms"], failed_vms=outcome["failed"])
+    payloads = {vm["name"]: vm["diff"]["after"] for vm in outcome["vms"] if vm.get("diff")}
+    if payloads:
+        result["diff"] = dict(before={}, after=payloads)
     if outcome["failed"]:
         failed = [vm for vm in outcome["vms"] if vm["failed"]]
         module.fail_json(
