@@ -201,7 +201,7 @@ WHERE = (
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
-        self._load_options(variables, kwargs)
+        definitions = self._load_options(variables, kwargs)
 
         try:
             names = self._names(terms)
@@ -218,7 +218,7 @@ class LookupModule(LookupBase):
             )
             cache_ttl = self._cache_ttl()
             settings = client_settings(
-                self._connection_values(kwargs, variables), warn=display.warning, where=WHERE
+                self._connection_values(definitions, kwargs, variables), warn=display.warning, where=WHERE
             )
             if terms and not names:
                 return []  # only empty lists were given: they ask for no name at all
@@ -229,7 +229,10 @@ class LookupModule(LookupBase):
         return sort_images(images, **ordering)
 
     def _load_options(self, variables, keywords):
-        """Options from keywords, variables, the environment and ansible.cfg; a bad one fails naming it."""
+        """Options from keywords, variables, the environment and ansible.cfg; a bad one fails naming it.
+
+        Returns the option definitions, for the steps that need to know where a value may come from.
+        """
         definitions = C.config.get_configuration_definitions(self.plugin_type, self._load_name)
         for keyword, value in keywords.items():
             _check_keyword(keyword, value, definitions)
@@ -247,6 +250,7 @@ class LookupModule(LookupBase):
             raise AnsibleLookupError(
                 f"option '{option}' (set by a variable, the environment or ansible.cfg): {reason}"
             ) from None
+        return definitions
 
     def _option_variables(self, variables, definitions):
         """The variables the options read (their ``vars:`` sources), templated as a task's arguments are.
@@ -294,9 +298,8 @@ class LookupModule(LookupBase):
             raise VssOptionError("cache_ttl", f"must be a whole number of seconds from 0 to {MAX_CACHE_TTL}")
         return cache_ttl
 
-    def _connection_values(self, keywords, variables):
+    def _connection_values(self, definitions, keywords, variables):
         """The connection options; an empty value from the environment or ansible.cfg counts as unset."""
-        definitions = C.config.get_configuration_definitions(self.plugin_type, self._load_name)
         values = {}
         for option in CONNECTION_ENV:
             value = self.get_option(option)

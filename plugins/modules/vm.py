@@ -369,7 +369,6 @@ msg:
   sample: deployed web01 from images/CentOS_64-bit_vmx11.ova
 """
 
-from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssRequestError
 from ansible_collections.utoronto.vss.plugins.module_utils.module import VssModule, run
 from ansible_collections.utoronto.vss.plugins.module_utils.vm import VmRun, check_options, vm_argument_spec
 
@@ -377,12 +376,7 @@ from ansible_collections.utoronto.vss.plugins.module_utils.vm import VmRun, chec
 def manage_vm(module):
     spec = check_options(module.params)
     vm_run = VmRun(module.client, spec, check_mode=module.check_mode, diff=module._diff, warn=module.warn)
-    try:
-        return vm_run.execute()
-    except VssRequestError as error:
-        if not error.request:
-            raise
-        module.fail_from(error, request=error.request)
+    return vm_run.execute()
 
 
 def main():
