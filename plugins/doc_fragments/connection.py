@@ -22,7 +22,10 @@ options:
   token:
     description:
       - Bearer token for the API, as issued by C(POST /auth/request-token) (valid about 24 hours).
-      - When not given, E(VSS_API_TOKEN) (the name C(pyvss) uses) or E(VSS_TOKEN) (the name C(vss-cli) uses).
+      - Spaces and line breaks around the token are removed. A token with spaces, line breaks or other control
+        characters inside it, or with characters other than printable ASCII, is refused.
+      - When not given, E(VSS_API_TOKEN) (the name C(pyvss) uses) or E(VSS_TOKEN) (the name C(vss-cli) uses),
+        unless the task gives O(username) or O(password) (see the notes).
       - Either O(token), or O(username) and O(password), must be set, or kept in a C(vss-cli) profile.
       - When neither is set by an option, a variable or the environment, the C(vss-cli) configuration file is
         read (C(~/.vss-cli/config.yaml), or the file named by E(VSS_CONFIG), on the host that runs the
@@ -85,6 +88,16 @@ options:
     type: bool
     default: false
 notes:
+  - "Each setting comes from the first of these sources that gives it: the task's own option (for modules, also
+    through C(module_defaults)); for plugins, an Ansible variable such as C(utoronto_vss_token); an environment
+    variable (of the host that runs the module; of the controller for plugins); for plugins, the
+    C([utoronto_vss]) section of C(ansible.cfg); then, for the credentials, the C(vss-cli) configuration file
+    (see O(token))."
+  - "Credentials are taken as a set: the first of these sources that gives O(token), O(username) or O(password)
+    decides. If it gives a token, that token is used; otherwise its user name and password are used (the one it
+    lacks taken from the next source that has it), and a token from a later source is not. So O(username) and
+    O(password) in a task are not overridden by E(VSS_API_TOKEN) in the environment, and O(token) in a task wins
+    over E(VSS_API_USER) and E(VSS_API_USER_PASS). O(otp) comes from the first source that gives one."
   - An environment variable set to an empty string counts as unset, so a blank field of a credential injector
     does not hide the variables after it.
   - Proxies are taken from E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY), as C(requests) does.

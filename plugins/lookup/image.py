@@ -165,6 +165,7 @@ from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssErro
 from ansible_collections.utoronto.vss.plugins.module_utils.images import check_query, list_images, sort_images
 from ansible_collections.utoronto.vss.plugins.module_utils.options import (
     CONNECTION_ENV,
+    CREDENTIAL_OPTIONS,
     SECRET_OPTIONS,
     client_settings,
     environment_value,
@@ -197,12 +198,18 @@ WHERE = (
     "utoronto_vss_password) or the controller's environment; a task's 'environment:' does not reach lookups, "
     "which run on the controller"
 )
+DEFAULT_URL_NOTE = (
+    "; api_url was not set (no lookup keyword, utoronto_vss_api_url variable, VSS_API_URL or VSS_ENDPOINT in "
+    "the controller's environment, ansible.cfg entry or vss-cli profile), so the default {url} was used; a "
+    "task's 'environment:' does not reach lookups, which run on the controller"
+)
 
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
-        definitions = self._load_options(variables, kwargs)
+        self._load_options(variables, kwargs)
 
+        settings = None
         try:
             names = self._names(terms)
             query = {option: self.get_option(option) for option in QUERY_OPTIONS}
@@ -217,27 +224,28 @@ class LookupModule(LookupBase):
                 name_option="terms",
             )
             cache_ttl = self._cache_ttl()
+            values, credential_sources = self._connection_values()
             settings = client_settings(
-                self._connection_values(definitions, kwargs, variables), warn=display.warning, where=WHERE
+                values, warn=display.warning, where=WHERE, credential_sources=credential_sources
             )
             if terms and not names:
                 return []  # only empty lists were given: they ask for no name at all
             images = self._images(settings, names, query, cache_ttl)
         except VssError as error:
-            raise AnsibleLookupError(str(error)) from None
+            defaulted = settings is not None and settings["default_api_url"]
+            note = DEFAULT_URL_NOTE.format(url=settings["api_url"]) if defaulted else ""
+            raise AnsibleLookupError(f"{error}{note}") from None
 
         return sort_images(images, **ordering)
 
     def _load_options(self, variables, keywords):
-        """Options from keywords, variables, the environment and ansible.cfg; a bad one fails naming it.
-
-        Returns the option definitions, for the steps that need to know where a value may come from.
-        """
+        """Options from keywords, variables, the environment and ansible.cfg; a bad one fails naming it."""
         definitions = C.config.get_configuration_definitions(self.plugin_type, self._load_name)
         for keyword, value in keywords.items():
             _check_keyword(keyword, value, definitions)
 
         variables = self._option_variables(variables, definitions)
+        self._option_sources = dict(variables=variables, direct=keywords)
         try:
             self.set_options(var_options=variables, direct=keywords)
         except AnsibleError as error:
@@ -250,7 +258,6 @@ class LookupModule(LookupBase):
             raise AnsibleLookupError(
                 f"option '{option}' (set by a variable, the environment or ansible.cfg): {reason}"
             ) from None
-        return definitions
 
     def _option_variables(self, variables, definitions):
         """The variables the options read (their ``vars:`` sources), templated as a task's arguments are.
@@ -298,16 +305,36 @@ class LookupModule(LookupBase):
             raise VssOptionError("cache_ttl", f"must be a whole number of seconds from 0 to {MAX_CACHE_TTL}")
         return cache_ttl
 
-    def _connection_values(self, definitions, keywords, variables):
-        """The connection options; an empty value from the environment or ansible.cfg counts as unset."""
+    def _connection_values(self):
+        """The connection options, and the sources of the credentials, highest precedence first.
+
+        An empty value from the environment counts as unset, and an ``api_url`` that no source gave is
+        None, so that a failure can say that the default was used.
+        """
         values = {}
+        sources = {"keyword": {}, "variable": {}, "environment": {}, "ansible.cfg": {}}
         for option in CONNECTION_ENV:
             value = self.get_option(option)
-            variable_names = {source["name"] for source in definitions[option].get("vars") or []}
-            if value == "" and option not in keywords and not variable_names & set(variables or {}):
-                value = environment_value(option)
+            # get_option_and_origin of ansible-core 2.16 forgets the keywords and variables: ask the config.
+            dummy, origin = C.config.get_config_value_and_origin(
+                option, plugin_type=self.plugin_type, plugin_name=self._load_name, **self._option_sources
+            )
+            if origin == "Direct":
+                source = "keyword"
+            elif origin.startswith("var:"):
+                source = "variable"
+            elif origin.startswith("env:"):
+                source = "environment"
+                if value == "":  # Ansible takes the last name set, even if empty; ours the first not empty
+                    value = environment_value(option)
+            elif origin == "default":
+                source, value = None, None if option == "api_url" else value
+            else:
+                source = "ansible.cfg"
             values[option] = value
-        return values
+            if source is not None and option in CREDENTIAL_OPTIONS:
+                sources[source][option] = value
+        return values, list(sources.values())
 
     def _images(self, settings, names, query, cache_ttl):
         """The matching images, unsorted, from the run cache or from the API."""

@@ -11,8 +11,10 @@ from ansible_collections.utoronto.vss.plugins.module_utils.client import (
 )
 from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssError
 from ansible_collections.utoronto.vss.plugins.module_utils.options import (
+    SECRET_OPTIONS,
     client_settings,
     connection_argument_spec,
+    environment_values,
     url_password,
 )
 
@@ -28,6 +30,9 @@ class VssModule(AnsibleModule):
         # repeat it meanwhile. The whole URL is hidden: a short password alone would mask letters everywhere.
         if url_password(self.params.get("api_url")):
             self.no_log_values.add(self.params["api_url"])
+        # The credentials of the environment are read by client_settings, not as params: hide them as
+        # no_log hides the params.
+        self._hide(environment_values(SECRET_OPTIONS).values())
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self._client = None
@@ -36,8 +41,16 @@ class VssModule(AnsibleModule):
     def client(self):
         """The one client of this module run, made on first use (options checked then)."""
         if self._client is None:
-            self._client = VssClient(client_settings(self.params, warn=self.warn), warn=self.warn)
+            settings = client_settings(self.params, warn=self.warn)
+            self._hide(settings[option] for option in SECRET_OPTIONS)
+            self._client = VssClient(settings, warn=self.warn)
         return self._client
+
+    def _hide(self, secrets):
+        """Mask these values in everything the module returns, as no_log masks its secret params."""
+        for secret in secrets:
+            if isinstance(secret, str) and secret.strip():
+                self.no_log_values.update({secret, secret.strip()})
 
     def fail_from(self, error, **result):
         """End the run with a VssError's one-line message."""

@@ -4,6 +4,10 @@
 
 The option names, types, defaults and environment names live here once; the doc fragment
 ``utoronto.vss.connection`` documents the same set, and a unit test keeps the two in step.
+
+Credentials are a set: the first source that gives a token, a user name or a password decides how
+to authenticate (``credentials``). So they have no argument_spec fallback, which would make the
+environment look like the task's own options; ``client_settings`` reads the environment for them.
 """
 
 import os
@@ -40,7 +44,10 @@ CONNECTION_ENV = {
     "allow_http": ["VSS_ALLOW_HTTP"],
 }
 SECRET_OPTIONS = ("token", "password", "otp")
-TOKEN_PATTERN = re.compile(r"^[\x21-\x7e]+$")
+CREDENTIAL_OPTIONS = ("token", "username", "password", "otp")
+# Matched with fullmatch: printable ASCII without spaces, tabs, line breaks or other control characters.
+TOKEN_PATTERN = re.compile(r"[\x21-\x7e]+")
+TOKEN_PROBLEM = "must be a non-empty string of printable ASCII characters, without spaces or line breaks"
 MAX_RETRIES = 20
 MAX_CA_BUNDLE_BYTES = 16 * 1024 * 1024
 
@@ -54,6 +61,42 @@ def environment_value(option, environ=None):
     return next((environ[name] for name in CONNECTION_ENV[option] if environ.get(name)), None)
 
 
+def environment_values(options=CREDENTIAL_OPTIONS, environ=None):
+    """The ``options`` set in the environment, as a dict holding only those found."""
+    found = {option: environment_value(option, environ) for option in options}
+    return {option: value for option, value in found.items() if value is not None}
+
+
+def credentials(sources):
+    """``token``, ``username``, ``password`` and ``otp`` from ``sources``, highest precedence first.
+
+    Each source is a dict of option values (None counts as not given). The first source that gives a
+    token, a user name or a password decides: its token, when it has one, is used; otherwise its user
+    name and password, the missing one of them taken from the next source that has it, and a token of
+    a later source is not used. ``otp`` comes from the first source that gives one.
+    """
+    sources = [{option: source.get(option) for option in CREDENTIAL_OPTIONS} for source in sources]
+    otp = next((source["otp"] for source in sources if source["otp"] is not None), None)
+    for position, source in enumerate(sources):
+        if source["token"] is not None:
+            return dict(token=source["token"], username=None, password=None, otp=otp)
+        if source["username"] is not None or source["password"] is not None:
+            later = sources[position:]
+            username = next((given["username"] for given in later if given["username"] is not None), None)
+            password = next((given["password"] for given in later if given["password"] is not None), None)
+            return dict(token=None, username=username, password=password, otp=otp)
+    return dict(token=None, username=None, password=None, otp=otp)
+
+
+def checked_token(token, problem=TOKEN_PROBLEM):
+    """``token`` without surrounding whitespace; a VssOptionError naming 'token' (never showing it) if unusable."""
+    if token is None:
+        return None
+    if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token.strip()):
+        raise VssOptionError("token", problem)
+    return token.strip()
+
+
 def _environment_fallback(option):
     """An argument_spec fallback: ``environment_value``, or no value at all."""
     from ansible.module_utils.basic import AnsibleFallbackNotFound
@@ -65,10 +108,17 @@ def _environment_fallback(option):
 
 
 def connection_argument_spec():
-    """The connection part of a module's argument_spec (environment fallbacks included)."""
+    """The connection part of a module's argument_spec.
+
+    The environment reaches the settings through fallbacks, except for the credentials, which
+    ``client_settings`` resolves as a set (see ``credentials``).
+    """
 
     def option(kind, default=None, **extra):
-        spec = dict(type=kind, fallback=(_environment_fallback, [extra.pop("name")]), **extra)
+        name = extra.pop("name")
+        spec = dict(type=kind, **extra)
+        if name not in CREDENTIAL_OPTIONS:
+            spec["fallback"] = (_environment_fallback, [name])
         if default is not None:
             spec["default"] = default
         return spec
@@ -97,22 +147,27 @@ def url_password(url):
         return None
 
 
-def client_settings(values, warn=None, where=""):
+def client_settings(values, warn=None, where="", credential_sources=None):
     """Check connection option values and fold them into the settings ``VssClient`` takes.
 
-    ``values`` maps option names to values (module params, or a plugin's ``get_option``).
+    ``values`` maps option names to values (module params, or a plugin's ``get_option``); an
+    ``api_url`` of None means that no source gave one: the default is used, and the settings say so
+    in ``default_api_url``. ``credential_sources`` are the sources of the credentials, highest
+    precedence first (see ``credentials``); by default ``values`` and then the environment.
     Raises ``VssOptionError`` naming the option; never echoes a secret.
     """
-    token = values.get("token")
-    username, password = values.get("username"), values.get("password")
-    if token is not None and (not isinstance(token, str) or not TOKEN_PATTERN.match(token)):
-        raise VssOptionError(
-            "token", "must be a non-empty string of printable ASCII characters, without spaces or line breaks"
-        )
+    if credential_sources is None:
+        credential_sources = [values, environment_values()]
+    given = credentials(credential_sources)
+    token = checked_token(given["token"])
+    username, password = given["username"], given["password"]
 
     api_url, token, username, password, unfound = _vsscli_fallback(
         values.get("api_url"), token, username, password
     )
+    default_api_url = api_url is None
+    if default_api_url:
+        api_url = DEFAULT_API_URL
     if not token and bool(username) != bool(password):
         given, missing = ("username", "password") if username else ("password", "username")
         raise VssOptionError(
@@ -155,10 +210,11 @@ def client_settings(values, warn=None, where=""):
         token=token or None,
         username=username,
         password=password,
-        otp=values.get("otp") or None,
+        otp=given["otp"] or None,
         verify=verify,
         timeout=float(timeout),
         retries=retries,
+        default_api_url=default_api_url,
     )
 
 
@@ -174,7 +230,7 @@ def _vsscli_fallback(api_url, token, username, password):
     if has_credentials and (is_url(api_url) or not isinstance(api_url, str)):
         return api_url, token, username, password, None
 
-    profile, why_not = find_profile(api_url, DEFAULT_API_URL)
+    profile, why_not = find_profile(DEFAULT_API_URL if api_url is None else api_url, DEFAULT_API_URL)
     if profile is None:
         return api_url, token, username, password, f"{why_not}; {CONFIG_ENV} names another file"
     if has_credentials:
@@ -183,11 +239,11 @@ def _vsscli_fallback(api_url, token, username, password):
     if why_not:
         return api_url, token, username, password, why_not
     token, username, password = profile_credentials(profile)
-    if token and not TOKEN_PATTERN.match(token):
-        raise VssOptionError(
-            "token",
-            f"the token of vss-cli profile '{profile['name']}' in {profile['path']} holds spaces or line breaks",
-        )
+    token = checked_token(
+        token,
+        f"the token of vss-cli profile '{profile['name']}' in {profile['path']} holds spaces, line breaks "
+        "or characters other than printable ASCII",
+    )
     return profile["url"], token, username, password, None
 
 

@@ -4,6 +4,7 @@
 
 import multiprocessing
 import os
+import socket
 import time
 
 import pytest
@@ -13,6 +14,7 @@ from ansible.plugins.loader import lookup_loader
 from ansible.template import Templar
 from ansible.utils.display import Display
 
+from ansible_collections.utoronto.vss.plugins.module_utils import options
 from ansible_collections.utoronto.vss.plugins.module_utils.client import VssClient
 from ansible_collections.utoronto.vss.plugins.module_utils.images import list_images, name_matches
 from ansible_collections.utoronto.vss.plugins.module_utils.options import client_settings
@@ -387,3 +389,245 @@ def test_vvv_shows_requests_pages_and_timings_but_no_token(emulator, monkeypatch
     assert "run cache miss" in shown
     assert "run cache hit" in shown
     assert token not in shown
+
+
+def lookup_settings(variables=None, **keywords):
+    """The settings the lookup's client would get, without sending a request."""
+    variables = dict(variables or {})
+    templar = Templar(loader=DataLoader(), variables=variables)
+    lookup = lookup_loader.get("utoronto.vss.image", loader=DataLoader(), templar=templar)
+    seen = []
+    lookup._images = lambda settings, names, query, cache_ttl: seen.append(settings) or []
+    lookup.run([], variables=variables, **keywords)
+    return seen[0]
+
+
+# Written out, not derived from CONNECTION_ENV, so that a renamed variable fails here.
+DOCUMENTED_ENVIRONMENT = [
+    ("VSS_API_URL", "api_url"),
+    ("VSS_ENDPOINT", "api_url"),
+    ("VSS_API_TOKEN", "token"),
+    ("VSS_TOKEN", "token"),
+    ("VSS_API_USER", "username"),
+    ("VSS_USER", "username"),
+    ("VSS_API_USER_PASS", "password"),
+    ("VSS_USER_PASS", "password"),
+    ("VSS_API_USER_OTP", "otp"),
+    ("VSS_USER_OTP", "otp"),
+    ("VSS_VALIDATE_CERTS", "validate_certs"),
+    ("VSS_CA_PATH", "ca_path"),
+    ("VSS_TIMEOUT", "timeout"),
+    ("VSS_RETRIES", "retries"),
+    ("VSS_ALLOW_HTTP", "allow_http"),
+]
+
+
+def environment_case(option, tmp_path):
+    """``(value to set, the lookup's keywords, (settings key, expected value))`` for ``option``."""
+    token = {"token": "keyword-token"}
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+    return {
+        "api_url": ("https://vss.example.org", token, ("api_url", "https://vss.example.org")),
+        "token": ("environment-token", {}, ("token", "environment-token")),
+        "username": ("env-user", {"password": "pw"}, ("username", "env-user")),
+        "password": ("env-pass", {"username": "jm"}, ("password", "env-pass")),
+        "otp": ("424242", {"username": "jm", "password": "pw"}, ("otp", "424242")),
+        "validate_certs": ("false", token, ("verify", False)),
+        "ca_path": (str(bundle), token, ("verify", str(bundle))),
+        "timeout": ("12.5", token, ("timeout", 12.5)),
+        "retries": ("7", token, ("retries", 7)),
+        "allow_http": (
+            "true",
+            dict(token, api_url="http://vss.example.org"),
+            ("api_url", "http://vss.example.org"),
+        ),
+    }[option]
+
+
+@pytest.mark.parametrize(("name", "option"), DOCUMENTED_ENVIRONMENT)
+def test_each_documented_variable_alone_reaches_its_option_in_the_lookup(monkeypatch, tmp_path, name, option):
+    value, keywords, (key, expected) = environment_case(option, tmp_path)
+    monkeypatch.setenv(name, value)
+
+    assert lookup_settings(**keywords)[key] == expected
+    monkeypatch.delenv(name)
+    try:
+        without = lookup_settings(**keywords)[key]
+    except AnsibleLookupError:
+        without = None  # the pair, or any credential, is then missing
+    assert without != expected, "the variable made no difference"
+
+
+@pytest.mark.parametrize(
+    ("keywords", "variables", "environment", "expected"),
+    [
+        # Credentials are a set: a username and password from a higher source beat a lower token...
+        (
+            {"username": "jm", "password": "pw"},
+            {"utoronto_vss_token": "var-token"},
+            {},
+            {"token": None, "username": "jm", "password": "pw"},
+        ),
+        (
+            {},
+            {"utoronto_vss_username": "jm", "utoronto_vss_password": "pw"},
+            {"VSS_API_TOKEN": "env-token"},
+            {"token": None, "username": "jm", "password": "pw"},
+        ),
+        (
+            {"username": "jm", "password": "pw"},
+            {},
+            {"VSS_TOKEN": "env-token"},
+            {"token": None, "username": "jm", "password": "pw"},
+        ),
+        # ... and a higher token beats a lower username and password.
+        (
+            {"token": "kw-token"},
+            {"utoronto_vss_username": "jm", "utoronto_vss_password": "pw"},
+            {},
+            {"token": "kw-token", "username": None, "password": None},
+        ),
+        (
+            {},
+            {"utoronto_vss_token": "var-token"},
+            {"VSS_API_USER": "env-user", "VSS_API_USER_PASS": "env-pass"},
+            {"token": "var-token", "username": None, "password": None},
+        ),
+        # One kind against itself: keyword, then variable, then environment.
+        (
+            {"token": "kw-token"},
+            {"utoronto_vss_token": "var-token"},
+            {"VSS_API_TOKEN": "env-token"},
+            {"token": "kw-token"},
+        ),
+        ({}, {"utoronto_vss_token": "var-token"}, {"VSS_API_TOKEN": "env-token"}, {"token": "var-token"}),
+        (
+            {"password": "kw-pass"},
+            {"utoronto_vss_username": "var-user", "utoronto_vss_password": "var-pass"},
+            {},
+            {"username": "var-user", "password": "kw-pass"},
+        ),
+        # Half a pair is completed from a lower source; that source's token is not used.
+        (
+            {},
+            {"utoronto_vss_username": "jm"},
+            {"VSS_API_TOKEN": "env-token", "VSS_API_USER_PASS": "env-pass"},
+            {"token": None, "username": "jm", "password": "env-pass"},
+        ),
+        # The one-time code comes from the first source that gives one.
+        (
+            {"username": "jm", "password": "pw"},
+            {"utoronto_vss_otp": "111111"},
+            {"VSS_API_USER_OTP": "222222"},
+            {"otp": "111111"},
+        ),
+        # The other settings, one by one.
+        (
+            {"token": "t", "url": "https://keyword.example.org"},
+            {"utoronto_vss_api_url": "https://var.example.org"},
+            {"VSS_API_URL": "https://env.example.org"},
+            {"api_url": "https://keyword.example.org", "default_api_url": False},
+        ),
+        (
+            {"token": "t"},
+            {"utoronto_vss_api_url": "https://var.example.org"},
+            {"VSS_API_URL": "https://env.example.org"},
+            {"api_url": "https://var.example.org"},
+        ),
+        (
+            {"token": "t"},
+            {},
+            {"VSS_ENDPOINT": "https://env.example.org"},
+            {"api_url": "https://env.example.org"},
+        ),
+        ({"token": "t"}, {}, {}, {"api_url": "https://vss-api.eis.utoronto.ca", "default_api_url": True}),
+        ({"token": "t"}, {"utoronto_vss_timeout": 5}, {"VSS_TIMEOUT": "9"}, {"timeout": 5.0}),
+    ],
+)
+def test_lookup_precedence_keyword_variable_environment_with_credentials_as_a_set(
+    monkeypatch, keywords, variables, environment, expected
+):
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+
+    settings = lookup_settings(variables, **keywords)
+
+    assert {key: settings[key] for key in expected} == expected
+
+
+def test_surrounding_whitespace_of_a_token_is_removed(emulator, monkeypatch):
+    monkeypatch.setenv("VSS_API_TOKEN", f" {TOKEN}\n")
+
+    assert len(run_lookup(variables={"utoronto_vss_api_url": emulator.url}, cache=False)) == IMAGE_COUNT
+    assert len(run_lookup(token=f"{TOKEN}\n", url=emulator.url, cache=False)) == IMAGE_COUNT
+
+
+def closed_loopback_url():
+    """A loopback URL nothing listens on: connections are refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+DEFAULT_NOTE = "api_url was not set ("
+
+
+def test_a_failure_against_the_default_url_says_it_was_the_default(monkeypatch):
+    default = closed_loopback_url()
+    monkeypatch.setattr(options, "DEFAULT_API_URL", default)
+    sentinel = "sentinel-token-default-url"
+
+    with pytest.raises(AnsibleLookupError) as failure:
+        run_lookup(variables={"utoronto_vss_token": sentinel, "utoronto_vss_retries": 0})
+
+    message = str(failure.value)
+    assert message.startswith(f"cannot reach GET {default}/v2/image")
+    assert "api_url was not set (no lookup keyword, utoronto_vss_api_url variable, VSS_API_URL" in message
+    assert f"so the default {default} was used" in message
+    assert message.endswith("a task's 'environment:' does not reach lookups, which run on the controller")
+    assert "\n" not in message
+    assert sentinel not in message
+
+
+def test_a_401_from_the_default_url_says_it_was_the_default(emulator, monkeypatch):
+    monkeypatch.setattr(options, "DEFAULT_API_URL", emulator.url)
+
+    with pytest.raises(AnsibleLookupError) as failure:
+        run_lookup(token="wrong-token", cache=False)
+
+    message = str(failure.value)
+    assert message.startswith(f"HTTP 401 Unauthorized for GET {emulator.url}/v2/image")
+    assert f"so the default {emulator.url} was used" in message
+    assert "\n" not in message
+
+
+def test_a_default_url_that_works_needs_no_note(emulator, monkeypatch):
+    monkeypatch.setattr(options, "DEFAULT_API_URL", emulator.url)
+
+    assert len(run_lookup(token=TOKEN, cache=False)) == IMAGE_COUNT
+
+
+@pytest.mark.parametrize("where", ["keyword", "variable", "environment", "vss-cli"])
+def test_a_failure_against_a_url_that_was_set_has_no_default_note(monkeypatch, tmp_path, where):
+    url = closed_loopback_url()
+    monkeypatch.setattr(options, "DEFAULT_API_URL", closed_loopback_url())
+    keywords, variables = {"retries": 0}, {"utoronto_vss_token": "t"}
+    if where == "keyword":
+        keywords["api_url"] = url
+    elif where == "variable":
+        variables["utoronto_vss_api_url"] = url
+    elif where == "environment":
+        monkeypatch.setenv("VSS_API_URL", url)
+    else:
+        config = tmp_path / "config.yaml"  # no profile has the default URL: the cloud-api profile is taken
+        config.write_text(f"endpoints:\n  - name: cloud-api\n    url: {url}\n    token: t\n")
+        monkeypatch.setenv("VSS_CONFIG", str(config))
+        variables = {}
+
+    with pytest.raises(AnsibleLookupError) as failure:
+        run_lookup(variables=variables, **keywords)
+
+    assert str(failure.value).startswith(f"cannot reach GET {url}/v2/image")
+    assert DEFAULT_NOTE not in str(failure.value)

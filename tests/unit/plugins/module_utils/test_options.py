@@ -6,14 +6,18 @@ import requests.certs
 import yaml
 
 from ansible_collections.utoronto.vss.plugins.doc_fragments.connection import ModuleDocFragment
+from ansible_collections.utoronto.vss.plugins.module_utils import module as module_edge
 from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssOptionError
 from ansible_collections.utoronto.vss.plugins.module_utils.options import (
     CONNECTION_ENV,
     client_settings,
     connection_argument_spec,
+    credentials,
     environment_value,
     url_password,
 )
+
+from ..modules.running import module_args
 
 SECRET = "SENTINEL-SECRET-91c2"
 GOOD = dict(
@@ -132,15 +136,35 @@ def test_environment_value_takes_the_first_variable_set_and_not_empty(environ, e
 def test_module_fallback_treats_an_empty_variable_as_unset(monkeypatch):
     from ansible.module_utils.common.parameters import set_fallbacks
 
-    monkeypatch.setenv("VSS_API_TOKEN", "")
-    monkeypatch.setenv("VSS_API_USER", "jm")
-    spec = connection_argument_spec()
+    monkeypatch.setenv("VSS_API_URL", "")
+    monkeypatch.setenv("VSS_ENDPOINT", "https://cloud-api.eis.utoronto.ca")
     parameters = {}
 
-    set_fallbacks(spec, parameters)
+    set_fallbacks(connection_argument_spec(), parameters)
 
-    assert "token" not in parameters
-    assert parameters["username"] == "jm"
+    assert parameters["api_url"] == "https://cloud-api.eis.utoronto.ca"
+
+
+def test_an_empty_credential_variable_counts_as_unset(monkeypatch):
+    monkeypatch.setenv("VSS_API_TOKEN", "")
+    monkeypatch.setenv("VSS_API_USER", "jm")
+    monkeypatch.setenv("VSS_API_USER_PASS", SECRET)
+
+    settings = client_settings(dict(GOOD, token=None))
+
+    assert (settings["token"], settings["username"], settings["password"]) == (None, "jm", SECRET)
+
+
+def test_credentials_have_no_fallback_the_other_settings_do():
+    """A fallback would make the environment look like the task's own option to client_settings."""
+    spec = connection_argument_spec()
+
+    assert sorted(name for name, option in spec.items() if "fallback" not in option) == [
+        "otp",
+        "password",
+        "token",
+        "username",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -172,3 +196,235 @@ def test_verification_off_warns_for_https_only():
 
     assert len(warnings) == 1
     assert warnings[0].startswith("TLS certificate verification is off for https://vss-api.eis.utoronto.ca")
+
+
+# Where the settings of a module come from. Written out, not derived from CONNECTION_ENV, so that a
+# renamed variable fails here: every documented environment variable and the option it sets.
+DOCUMENTED_ENVIRONMENT = [
+    ("VSS_API_URL", "api_url"),
+    ("VSS_ENDPOINT", "api_url"),
+    ("VSS_API_TOKEN", "token"),
+    ("VSS_TOKEN", "token"),
+    ("VSS_API_USER", "username"),
+    ("VSS_USER", "username"),
+    ("VSS_API_USER_PASS", "password"),
+    ("VSS_USER_PASS", "password"),
+    ("VSS_API_USER_OTP", "otp"),
+    ("VSS_USER_OTP", "otp"),
+    ("VSS_VALIDATE_CERTS", "validate_certs"),
+    ("VSS_CA_PATH", "ca_path"),
+    ("VSS_TIMEOUT", "timeout"),
+    ("VSS_RETRIES", "retries"),
+    ("VSS_ALLOW_HTTP", "allow_http"),
+]
+PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+
+
+def environment_case(option, tmp_path):
+    """``(value to set, the other options the task gives, (settings key, expected value))`` for ``option``."""
+    token = {"token": "task-token"}
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text(PEM)
+    return {
+        "api_url": ("https://vss.example.org", token, ("api_url", "https://vss.example.org")),
+        "token": ("environment-token", {}, ("token", "environment-token")),
+        "username": ("env-user", {"password": SECRET}, ("username", "env-user")),
+        "password": (SECRET, {"username": "jm"}, ("password", SECRET)),
+        "otp": ("424242", {"username": "jm", "password": SECRET}, ("otp", "424242")),
+        "validate_certs": ("false", token, ("verify", False)),
+        "ca_path": (str(bundle), token, ("verify", str(bundle))),
+        "timeout": ("12.5", token, ("timeout", 12.5)),
+        "retries": ("7", token, ("retries", 7)),
+        "allow_http": (
+            "true",
+            dict(token, api_url="http://vss.example.org"),
+            ("api_url", "http://vss.example.org"),
+        ),
+    }[option]
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    """No VSS_* variable of the machine running the tests."""
+    names = {name for name, option in DOCUMENTED_ENVIRONMENT} | {
+        n for ns in CONNECTION_ENV.values() for n in ns
+    }
+    for name in names:
+        monkeypatch.delenv(name, raising=False)
+
+
+def module_settings(monkeypatch, args):
+    """The settings a module's client gets, from the task's ``args`` and the environment, as a module run makes them."""
+    monkeypatch.setattr(module_edge, "VssClient", lambda settings, warn: settings)
+    with module_args(args):
+        module = module_edge.VssModule(argument_spec={})
+    return module.client, module
+
+
+def test_the_table_is_what_the_doc_fragment_documents_for_plugins_and_modules():
+    plugins = fragment("PLUGINS")
+    documented = fragment("DOCUMENTATION")
+    env_entries = sorted((entry["name"], option) for option, spec in plugins.items() for entry in spec["env"])
+
+    assert env_entries == sorted(DOCUMENTED_ENVIRONMENT)
+    for name, option in DOCUMENTED_ENVIRONMENT:
+        assert f"E({name})" in " ".join(documented[option]["description"]), (name, option)
+        assert name in CONNECTION_ENV[option], name
+
+
+@pytest.mark.parametrize(("name", "option"), DOCUMENTED_ENVIRONMENT)
+def test_each_documented_variable_alone_reaches_its_option_in_a_module(monkeypatch, tmp_path, name, option):
+    value, args, (key, expected) = environment_case(option, tmp_path)
+    monkeypatch.setenv(name, value)
+
+    settings, module = module_settings(monkeypatch, args)
+
+    assert settings[key] == expected
+    monkeypatch.delenv(name)
+    try:
+        without = module_settings(monkeypatch, args)[0][key]
+    except VssOptionError:
+        without = None  # the pair, or any credential, is then missing
+    assert without != expected, "the variable made no difference"
+
+
+@pytest.mark.parametrize(
+    ("task", "environment", "expected"),
+    [
+        # The task's username and password beat a token of the environment, and the other way round.
+        (
+            {"username": "jm", "password": SECRET},
+            {"VSS_API_TOKEN": "env-token"},
+            {"token": None, "username": "jm", "password": SECRET},
+        ),
+        (
+            {"token": "task-token"},
+            {"VSS_API_USER": "env-user", "VSS_API_USER_PASS": "env-pass"},
+            {"token": "task-token", "username": None, "password": None},
+        ),
+        ({"token": "task-token"}, {"VSS_API_TOKEN": "env-token"}, {"token": "task-token"}),
+        (
+            {"username": "jm", "password": SECRET},
+            {"VSS_USER": "env-user", "VSS_USER_PASS": "env-pass"},
+            {"username": "jm", "password": SECRET},
+        ),
+        # Within one source a token wins over a username and password.
+        (
+            {},
+            {"VSS_API_TOKEN": "env-token", "VSS_API_USER": "env-user", "VSS_API_USER_PASS": "env-pass"},
+            {"token": "env-token", "username": None, "password": None},
+        ),
+        (
+            {"token": "task-token", "username": "jm", "password": SECRET},
+            {},
+            {"token": "task-token", "username": None, "password": None},
+        ),
+        # Half a pair in the task is completed from the environment; the environment's token is not used.
+        (
+            {"username": "jm"},
+            {"VSS_API_TOKEN": "env-token", "VSS_API_USER_PASS": "env-pass"},
+            {"token": None, "username": "jm", "password": "env-pass"},
+        ),
+        (
+            {"password": SECRET},
+            {"VSS_TOKEN": "env-token", "VSS_USER": "env-user"},
+            {"token": None, "username": "env-user", "password": SECRET},
+        ),
+        # The one-time code comes from the first source that gives one.
+        (
+            {"username": "jm", "password": SECRET, "otp": "111111"},
+            {"VSS_API_USER_OTP": "222222"},
+            {"otp": "111111"},
+        ),
+        ({"username": "jm", "password": SECRET}, {"VSS_API_USER_OTP": "222222"}, {"otp": "222222"}),
+        # The other settings, one by one: the task's option, then the environment.
+        (
+            {"token": "t", "api_url": "https://task.example.org"},
+            {"VSS_API_URL": "https://env.example.org"},
+            {"api_url": "https://task.example.org"},
+        ),
+        ({"token": "t", "timeout": 5}, {"VSS_TIMEOUT": "9"}, {"timeout": 5.0}),
+        ({"token": "t"}, {"VSS_TIMEOUT": "9"}, {"timeout": 9.0}),
+    ],
+)
+def test_module_precedence_task_then_environment_with_credentials_as_a_set(
+    monkeypatch, task, environment, expected
+):
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+
+    settings, module = module_settings(monkeypatch, task)
+
+    assert {key: settings[key] for key in expected} == expected
+
+
+def test_a_lone_task_password_is_not_completed_by_an_environment_token(monkeypatch):
+    monkeypatch.setenv("VSS_API_TOKEN", "env-token")
+
+    with pytest.raises(VssOptionError, match=r"^option 'username': is required with 'password'"):
+        client_settings(dict(GOOD, token=None, password=SECRET))
+
+
+def test_credentials_as_a_set():
+    assert credentials([{"username": "a"}, {"token": "t", "password": "p"}]) == dict(
+        token=None, username="a", password="p", otp=None
+    )
+    assert credentials([{}, {"otp": "1"}, {"token": "t"}]) == dict(
+        token="t", username=None, password=None, otp="1"
+    )
+    assert credentials([{"token": None}, {}]) == dict(token=None, username=None, password=None, otp=None)
+
+
+def test_secrets_of_the_environment_are_hidden_like_no_log_params(monkeypatch):
+    monkeypatch.setenv("VSS_API_TOKEN", f"{SECRET}-token\n")
+    monkeypatch.setenv("VSS_API_USER_OTP", f"{SECRET}-otp")
+
+    settings, module = module_settings(monkeypatch, {})
+
+    assert settings["token"] == f"{SECRET}-token"
+    assert {f"{SECRET}-token", f"{SECRET}-token\n", f"{SECRET}-otp"} <= module.no_log_values
+
+
+# Tokens: surrounding whitespace goes, anything else that is not printable ASCII is refused unseen.
+
+
+@pytest.mark.parametrize(("token", "expected"), [("tok\n", "tok"), (" tok ", "tok"), ("\ttok\r\n", "tok")])
+def test_whitespace_around_a_token_is_removed(monkeypatch, token, expected):
+    assert client_settings(dict(GOOD, token=token))["token"] == expected
+    monkeypatch.setenv("VSS_API_TOKEN", token)
+    assert client_settings(dict(GOOD, token=None))["token"] == expected
+
+
+@pytest.mark.parametrize("token", ["t\nok", "tök", "t ok", "t\tok", "t\x7fok", "t\x1bok", " ", "\n"])
+def test_a_token_with_inner_whitespace_or_control_characters_is_refused_unseen(monkeypatch, token):
+    for values in (dict(GOOD, token=token), dict(GOOD, token=None)):
+        monkeypatch.setenv("VSS_API_TOKEN", token)
+        with pytest.raises(VssOptionError) as caught:
+            client_settings(values)
+        assert caught.value.option == "token"
+        assert str(caught.value).startswith("option 'token': must be a non-empty string of printable ASCII")
+        assert not token.strip() or (token not in str(caught.value) and repr(token) not in str(caught.value))
+
+
+@pytest.mark.parametrize(("written", "expected"), [('"tok\\n"', "tok"), ('" tok "', "tok")])
+def test_whitespace_around_a_vsscli_token_is_removed(monkeypatch, tmp_path, written, expected):
+    config = tmp_path / "config.yaml"
+    config.write_text(f"endpoints:\n  - url: https://vss-api.eis.utoronto.ca\n    token: {written}\n")
+    monkeypatch.setenv("VSS_CONFIG", str(config))
+
+    assert client_settings(dict(GOOD, token=None))["token"] == expected
+
+
+@pytest.mark.parametrize("written", [f'"{SECRET}\\nok"', f'"{SECRET}ö"', f'"{SECRET} x"'])
+def test_a_broken_vsscli_token_is_refused_unseen(monkeypatch, tmp_path, written):
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"endpoints:\n  - url: https://vss-api.eis.utoronto.ca\n    token: {written}\n", "utf-8"
+    )
+    monkeypatch.setenv("VSS_CONFIG", str(config))
+
+    with pytest.raises(VssOptionError) as caught:
+        client_settings(dict(GOOD, token=None))
+    assert caught.value.option == "token"
+    assert "the token of vss-cli profile" in str(caught.value)
+    assert SECRET not in str(caught.value)
