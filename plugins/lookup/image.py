@@ -63,6 +63,8 @@ notes:
   - Lookups run on the controller, not on the managed hosts. Connection options come, from highest precedence to
     lowest, from keywords given to the lookup, Ansible variables such as C(utoronto_vss_token), environment
     variables of the controller, and the C([utoronto_vss]) section of C(ansible.cfg).
+  - When none of these gives O(api_url), the default V(https://vss-api.eis.utoronto.ca) is used, and a failed
+    request says so.
   - A task's C(environment:) keyword does not reach lookups, and C(module_defaults) does not either; set the
     C(utoronto_vss_*) variables instead (for example in C(group_vars/all)).
   - With O(username) and O(password), a token is requested on each cache miss; a one-time code (O(otp)) can be
