@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: (c) 2026, University of Toronto
 # The utoronto.vss.image lookup against the emulator: results and errors, one listing per run
-# across hosts and forks, the controller's environment only, and no secret in -vvvv output.
+# across hosts and forks, the controller's environment only, the default URL named when it was
+# used, and no secret in -vvvv output.
 set -euo pipefail
 
 # shellcheck source=tests/integration/targets/setup_vss_emulator/emulator.sh
@@ -19,6 +20,12 @@ ansible-playbook -i "${INVENTORY_PATH}" basics.yml "$@"
 
 env -u VSS_API_TOKEN ansible-playbook -i "${INVENTORY_PATH}" no_credentials.yml \
     -e "token_for_tasks=${VSS_API_TOKEN}" "$@"
+
+# No URL on the controller: the default is used, through a proxy on a loopback port nobody listens on.
+closed_port="$("${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+env -u VSS_API_URL -u VSS_ENDPOINT -u NO_PROXY -u no_proxy -u HTTP_PROXY -u http_proxy VSS_CONFIG=/nonexistent/vss-cli.yaml \
+    HTTPS_PROXY="http://127.0.0.1:${closed_port}" https_proxy="http://127.0.0.1:${closed_port}" \
+    ansible-playbook -i "${INVENTORY_PATH}" default_url.yml -e "url_for_tasks=${VSS_API_URL}" "$@"
 
 ansible-playbook -i "${INVENTORY_PATH}" many_hosts.yml -e cache_expected=true -e rounds=25 "$@"
 
