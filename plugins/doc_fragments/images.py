@@ -13,6 +13,9 @@ options:
       - V(contains) keeps images whose file name contains the name; V(exact) keeps the image whose file name
         is the name.
       - Every character is literal, including C(%), C(_), spaces, brackets and non-ASCII letters.
+      - Names are compared in Unicode normal form C, so a name typed with combining marks (C(u) followed by
+        U+0308) finds the same name stored with precomposed letters (C(ü)), and the other way round; C(ubung)
+        finds neither.
     type: str
     choices: [contains, exact]
     default: contains
@@ -22,6 +25,8 @@ options:
       - When V(false), names compare case-insensitively (Unicode case folding), and a name holding letters is
         matched over the whole catalogue rather than through the server's filter, since the server does not
         promise how its filter treats case.
+      - A name holding a character beyond ASCII is always matched over the whole catalogue, whatever this
+        option says, since the server does not promise how its filter treats Unicode normal forms either.
     type: bool
     default: false
   sort:

@@ -7,6 +7,7 @@ The server's filter only narrows what is fetched; the match done here is the one
 so a server that filters loosely, differently or not at all still gives the documented result.
 """
 
+import unicodedata
 from collections.abc import Mapping
 
 from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssOptionError
@@ -87,12 +88,21 @@ def check_query(
     _choice("on_incomplete", on_incomplete, ON_INCOMPLETE)
 
 
+def comparable(text, case_sensitive=False):
+    """``text`` in the form names are compared in: Unicode NFC, case-folded unless ``case_sensitive``.
+
+    A name typed decomposed (``u`` followed by a combining diaeresis) then equals the same name stored
+    composed (``ü``), and a composed letter is never found by its base letter alone.
+    """
+    text = unicodedata.normalize("NFC", text)
+    return text if case_sensitive else unicodedata.normalize("NFC", text.casefold())
+
+
 def name_matches(image_name, wanted, match="contains", case_sensitive=False):
     """True when the image file name matches ``wanted``: every character is literal, no wildcards."""
     if not isinstance(image_name, str):
         return False
-    if not case_sensitive:
-        image_name, wanted = image_name.casefold(), wanted.casefold()
+    image_name, wanted = comparable(image_name, case_sensitive), comparable(wanted, case_sensitive)
     return image_name == wanted if match == "exact" else wanted in image_name
 
 
@@ -102,10 +112,14 @@ def server_filter(names, match="contains", case_sensitive=False):
     SQL ``like`` wildcards in a name (``%``, ``_``) only widen the server's answer, and the
     local match removes the extras. Case folding is not something the server promises, so a
     case-insensitive name with letters in it is matched here only, over the whole catalogue.
+    Neither is Unicode normalisation: a name stored decomposed does not contain the composed form
+    of the same name, so a name with a character beyond ASCII is matched here only, too.
     """
     if len(names) != 1:
         return None
     name = names[0]
+    if not name.isascii():
+        return None
     if not case_sensitive and name.lower() != name.upper():
         return None
     pattern = name.translate(FILTER_UNSAFE)

@@ -63,6 +63,9 @@ def test_names_are_literal(wanted, match, case_sensitive, expected):
         (["\\"], "exact", False, "name,like,_"),
         (["a", "b"], "contains", True, None),
         ([], "contains", True, None),
+        (["übung"], "contains", True, None),
+        (["u\u0308bung"], "exact", True, None),
+        (["2204-ñ"], "contains", False, None),
     ],
 )
 def test_server_filter_only_narrows(names, match, case_sensitive, expected):
@@ -162,3 +165,54 @@ def test_list_images_keeps_local_match_when_server_filter_is_loose():
     client = FakeClient(CATALOGUE)
     assert list_images(client, ["ubuntu"], case_sensitive=True) == []
     assert client.calls[0][1]["filter"] == "name,like,%ubuntu%"
+
+
+COMPOSED = "\u00fcbung-\u00f1.ova"  # übung-ñ.ova, each letter one code point (NFC)
+DECOMPOSED = "u\u0308bung-n\u0303.ova"  # the same name, letters and combining marks (NFD)
+
+
+@pytest.mark.parametrize("stored", [COMPOSED, DECOMPOSED])
+@pytest.mark.parametrize("wanted", [COMPOSED, DECOMPOSED])
+@pytest.mark.parametrize("case_sensitive", [False, True])
+def test_names_match_whatever_their_unicode_normal_form(stored, wanted, case_sensitive):
+    assert name_matches(stored, wanted, "exact", case_sensitive)
+    assert name_matches(stored, wanted[:7], "contains", case_sensitive)
+    assert name_matches(stored.upper(), wanted, "exact", False)
+
+
+@pytest.mark.parametrize("stored", [COMPOSED, DECOMPOSED])
+def test_a_composed_letter_is_not_its_base_letter(stored):
+    assert not name_matches(stored, "ubung", "contains")
+    assert not name_matches(stored, "ub", "contains", case_sensitive=True)
+    assert not name_matches(stored, "-n", "contains")
+
+
+class LikeFilteringClient(FakeClient):
+    """Applies a ``name,like,%text%`` or ``name,like,text`` filter code point by code point, as a
+    database would."""
+
+    def list(self, path, params, key="path", on_incomplete="warn"):
+        records = super().list(path, params, key, on_incomplete)
+        pattern = params.get("filter", "name,like,%%").split(",", 2)[2]
+        if pattern.startswith("%") and pattern.endswith("%"):
+            return [record for record in records if pattern[1:-1] in record["name"]]
+        return [record for record in records if pattern == record["name"]]
+
+
+@pytest.mark.parametrize("wanted", [COMPOSED, DECOMPOSED, COMPOSED[:5], DECOMPOSED[:6]])
+@pytest.mark.parametrize("match", ["contains", "exact"])
+@pytest.mark.parametrize("case_sensitive", [False, True])
+def test_list_images_finds_both_normal_forms_of_a_name(wanted, match, case_sensitive):
+    if match == "exact" and not wanted.endswith(".ova"):
+        wanted += "-\u00f1.ova" if wanted == COMPOSED[:5] else "-n\u0303.ova"
+    catalogue = {
+        "v2/image": [
+            {"name": COMPOSED, "path": "images/" + COMPOSED},
+            {"name": DECOMPOSED, "path": "jm/images/" + DECOMPOSED},
+            {"name": "ubung.ova", "path": "images/ubung.ova"},
+        ]
+    }
+    client = LikeFilteringClient(catalogue)
+    images = list_images(client, [wanted], match=match, case_sensitive=case_sensitive, sort="path")
+    assert [image["path"] for image in images] == ["images/" + COMPOSED, "jm/images/" + DECOMPOSED]
+    assert "filter" not in client.calls[0][1]
