@@ -22,6 +22,8 @@ options:
       - With the defaults, V(ubuntu) keeps C(Ubuntu_64-bit-vmx10.ova) and C(my-ubuntu.ova) but not C(Ubunt.ova).
       - Every character is literal, so V(win_2019) does not keep C(winX2019.ova), and a comma is part of the name.
       - A name must be a string; quote names such as V('2204') in YAML. Anything else fails naming this option.
+      - An empty list matches nothing and returns RV(images=[]) without sending any request, so names computed
+        from an empty list never list the whole catalogue.
       - Leave it out to list every image.
     type: raw
 extends_documentation_fragment:
@@ -114,6 +116,7 @@ images:
 """
 
 from ansible_collections.utoronto.vss.plugins.module_utils.images import (
+    check_query,
     image_query_argument_spec,
     list_images,
     requested_names,
@@ -125,7 +128,14 @@ def list_matching_images(module):
     params = module.params
     names = requested_names(params["name"])
     query = {option: params[option] for option in image_query_argument_spec()}
-    images = list_images(module.client, names, **query)
+    client = module.client  # the connection options are checked even when nothing is sent
+    if params["name"] is not None and not names:
+        # An empty list asks for no name at all, as the image lookup's empty list term does.
+        check_query(
+            names, query["match"], query["sort"], query["order"], query["source"], query["on_incomplete"]
+        )
+        return dict(changed=False, images=[])
+    images = list_images(client, names, **query)
     return dict(changed=False, images=images)
 
 
