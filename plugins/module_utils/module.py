@@ -9,7 +9,7 @@ from ansible_collections.utoronto.vss.plugins.module_utils.client import (
     REQUESTS_IMPORT_ERROR,
     VssClient,
 )
-from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssError
+from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssError, VssOptionError
 from ansible_collections.utoronto.vss.plugins.module_utils.options import (
     SECRET_OPTIONS,
     client_settings,
@@ -26,6 +26,8 @@ class VssModule(AnsibleModule):
         spec = connection_argument_spec()
         spec.update(argument_spec)
         super().__init__(argument_spec=spec, **kwargs)
+        if self.no_log:
+            self._refuse_nul()  # nothing was logged, so _log_invocation did not check
         # api_url is refused when it holds a password, but the invocation shown in results must not
         # repeat it meanwhile. The whole URL is hidden: a short password alone would mask letters everywhere.
         if url_password(self.params.get("api_url")):
@@ -36,6 +38,20 @@ class VssModule(AnsibleModule):
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self._client = None
+
+    def _log_invocation(self):
+        # AnsibleModule.__init__ calls this (unless no_log) once the options are validated, no_log values
+        # known and aliases resolved, and before anything is logged: syslog would refuse a NUL with a
+        # message naming no option.
+        self._refuse_nul()
+        super()._log_invocation()
+
+    def _refuse_nul(self):
+        try:
+            for option in sorted(self.params):
+                refuse_nul(option, self.params[option])
+        except VssOptionError as error:
+            self.fail_from(error)
 
     @property
     def client(self):
@@ -55,6 +71,20 @@ class VssModule(AnsibleModule):
     def fail_from(self, error, **result):
         """End the run with a VssError's one-line message."""
         self.fail_json(msg=str(error), **result)
+
+
+def refuse_nul(option, value):
+    """Raise a VssOptionError naming ``option`` (``vms[0].name`` for a nested one) if ``value`` holds a NUL."""
+    if isinstance(value, str):
+        if "\0" in value:
+            raise VssOptionError(option, "must not contain a NUL character")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            refuse_nul(option, key)
+            refuse_nul(f"{option}.{key}", item)
+    elif isinstance(value, (list, tuple)):
+        for position, item in enumerate(value):
+            refuse_nul(f"{option}[{position}]", item)
 
 
 def run(module, action):

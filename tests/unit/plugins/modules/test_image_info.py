@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: (c) 2026, University of Toronto
-"""The image_info module's edge: an empty list of names sends nothing."""
+"""The image_info module's edge: an empty list of names sends nothing, a NUL fails naming the option."""
 
 import json
 from unittest import mock
@@ -56,3 +56,20 @@ def test_an_empty_list_still_has_its_other_options_checked(capsys):
     assert result["msg"].startswith("option 'timeout': ")
     client.list.assert_not_called()
 
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (dict(name="a\0b"), "name"),
+        (dict(name=["ubuntu", "a\0b"]), "name[1]"),
+        (dict(api_url="https://vss.example.org/\0"), "api_url"),
+        (dict(token="tok\0en"), "token"),
+    ],
+)
+def test_a_nul_character_fails_naming_the_option_before_anything_is_logged(capsys, args, option):
+    with mock.patch.object(module_edge.AnsibleModule, "log") as log:
+        result, client = run_module(capsys, **args)
+    assert result["failed"] is True
+    assert result["msg"] == f"option '{option}': must not contain a NUL character"
+    log.assert_not_called()
+    client.list.assert_not_called()
