@@ -27,10 +27,17 @@ env -u VSS_API_URL -u VSS_ENDPOINT -u NO_PROXY -u no_proxy -u HTTP_PROXY -u http
     HTTPS_PROXY="http://127.0.0.1:${closed_port}" https_proxy="http://127.0.0.1:${closed_port}" \
     ansible-playbook -i "${INVENTORY_PATH}" default_url.yml -e "url_for_tasks=${VSS_API_URL}" "$@"
 
-ansible-playbook -i "${INVENTORY_PATH}" many_hosts.yml -e cache_expected=true -e rounds=25 "$@"
+# Case C04: fifty hosts, a group variable using the lookup, five tasks using the variable, and a
+# catalogue of three pages (25 images, at most nine a page): three requests for the whole run.
+# The tasks run on the controller only, so ten forks and no facts keep it short.
+start_emulator --images 8 --page-cap 9 --extra-images images.yml
+ansible-playbook -i "${INVENTORY_PATH}" -i many_hosts/inventory.ini --forks 10 many_hosts.yml \
+    -e cache_expected=true "$@"
 
-ansible-playbook -i "${INVENTORY_PATH}" many_hosts.yml -e cache_expected=false -e rounds=3 \
-    -e utoronto_vss_image_lookup_cache=false "$@"
+# Without the cache every use lists again: ten of the hosts are enough to show it.
+ansible-playbook -i "${INVENTORY_PATH}" -i many_hosts/inventory.ini --forks 10 many_hosts.yml \
+    --limit 'testhost,lookup-node-0*,lookup-node-10' \
+    -e cache_expected=false -e utoronto_vss_image_lookup_cache=false "$@"
 
 # Secrets: a sentinel token the emulator accepts, a wrong one, and a password in a URL.
 sentinel="sentinel-token-$$-${RANDOM}${RANDOM}"
