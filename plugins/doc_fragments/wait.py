@@ -3,17 +3,19 @@
 
 
 class ModuleDocFragment:
-    """How the image life-cycle modules wait for the change requests they start."""
+    """How modules wait for the change requests they start."""
 
     DOCUMENTATION = r"""
 options:
   wait_timeout:
     description:
-      - Seconds to wait for each change request the task starts (a sync, an export, a power-off), at most.
+      - Seconds to wait for each change request the task starts (a deploy, a removal, a sync, an export, a
+        power-off), at most.
         When they have passed, the task fails naming the last status seen; the request may still complete
         on the server.
-      - Poll requests that are retried (after a lost connection or a server error) count against it, and each
-        poll is given at most the time left (and at least one second) instead of the full O(timeout).
+      - Poll requests that are retried (after a lost connection, a server error or HTTP 429) count against it;
+        each poll is given at most the time left (and at least one second) instead of the full O(timeout), and
+        no retry is begun, nor a C(Retry-After) waited for, that would end past it.
     type: int
     default: 600
   poll_interval:

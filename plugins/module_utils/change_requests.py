@@ -141,8 +141,8 @@ def wait_for_request(
     while True:
         polls += 1
         try:
-            # One slow reply must not carry the wait past its deadline.
-            body = client.get(path, timeout=max(min(client.timeout, deadline - clock()), MIN_POLL_TIMEOUT))
+            # Neither a slow reply nor the client's own retries may carry the wait past its deadline.
+            body = client.get(path, timeout=max(deadline - clock(), MIN_POLL_TIMEOUT))
         except VssHTTPError as error:
             if error.status not in TRANSIENT_HTTP_STATUSES:
                 raise
@@ -232,25 +232,33 @@ def check_wait_options(wait_timeout, poll_interval):
         )
 
 
-def submit_once(client, method, path, payload=None, what="the change"):
-    """Send the one write (``POST``, ``PUT`` or ``PATCH``) of a step and return the submitted ``(record, link)``.
+def submit_once(client, method, path, payload=None, what="the change", hint=None):
+    """Send the one write (``POST``, ``PUT``, ``PATCH`` or ``DELETE``) of a step; the submitted ``(record, link)``.
 
-    Never repeated: when its outcome is unknown (a server error or a lost connection) this raises a
-    ``VssRequestError`` saying so, and the caller's next run must look before writing again.
+    Never repeated: when its outcome is unknown (a server error, a lost connection, a reply that
+    cannot be read) this raises a ``VssRequestError`` saying so, and the caller's next run must look
+    before writing again. ``hint`` says what that next run does.
     """
+    url = client.url(path)
+    hint = hint or "it was not sent again; run the task again once the service answers"
+    send = getattr(client, method.lower())
     try:
-        reply = getattr(client, method.lower())(path, payload)
+        return submitted_request(send(path) if method == "DELETE" else send(path, payload))
     except VssHTTPError as error:
         if error.status < 500:
             raise
         problem = str(error)
     except VssConnectionError as error:
         problem = str(error)
-    else:
-        return submitted_request(reply)
+    except VssResponseError as error:
+        # The service took the request (a 2xx reply) but said something else than the API promises.
+        raise VssRequestError(
+            f"{method} {url} for {what} was accepted, but its reply cannot be read: {error}",
+            hint=hint,
+            changed=True,
+        ) from None
     raise VssRequestError(
-        f"{method} {client.url(path)} for {what} failed and may or may not have reached the service: {problem}",
-        hint="it was not sent again; run the task again once the service answers",
+        f"{method} {url} for {what} failed and may or may not have reached the service: {problem}", hint=hint
     )
 
 

@@ -42,7 +42,7 @@ DEFAULT_PAGE_SIZE = 500
 RETRY_AFTER_CAP = 30
 BACKOFF_FACTOR = 0.5
 BACKOFF_MAX = 10
-RETRY_STATUSES = frozenset((429, 502, 503, 504))
+RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 MAX_PAGES = 10000
 
 HINTS = {
@@ -133,25 +133,43 @@ def _short_reason(error):
 if HAS_REQUESTS:
 
     class _Retry(Retry):
-        """urllib3 Retry that reports each retry, caps Retry-After, never retries read timeouts, and
-        retries HTTP 429 for every method (the server did not act on the request)."""
+        """urllib3 Retry that reports each retry, caps Retry-After, never retries read timeouts,
+        retries HTTP 429 for every method (the server did not act on the request), and gives up
+        rather than wait past ``deadline`` (a ``time.monotonic()`` time, or None)."""
 
         warn = None
+        debug = None
+        deadline = None
 
         def new(self, **kwargs):
             fresh = super().new(**kwargs)
-            fresh.warn = self.warn
+            fresh.warn, fresh.debug, fresh.deadline = self.warn, self.debug, self.deadline
             return fresh
 
         def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
             if isinstance(error, ReadTimeoutError):
                 raise error
             fresh = super().increment(method, url, response, error, _pool, _stacktrace)
-            if self.warn is not None:
-                cause = f"HTTP {response.status}" if response is not None else _short_reason(error)
-                attempt = len(fresh.history) + 1
-                self.warn(f"retrying {method} {url.split('?')[0]} after {cause} (attempt {attempt})")
+            if self.deadline is not None and time.monotonic() + fresh.planned_sleep(response) >= self.deadline:
+                # No time is left for the wait and another try: end as if the attempts were used up.
+                return fresh.new(total=0).increment(method, url, response, error, _pool, _stacktrace)
+            cause = f"HTTP {response.status}" if response is not None else _short_reason(error)
+            attempt = len(fresh.history) + 1
+            report = self.warn
+            if response is None and attempt == 2:
+                # A kept-alive connection the server closed meanwhile: usual, and mended by one more try.
+                report = self.debug
+            if report is not None:
+                report(f"retrying {method} {url.split('?')[0]} after {cause} (attempt {attempt})")
             return fresh
+
+        def planned_sleep(self, response=None):
+            """The seconds ``sleep`` would wait before the next try: Retry-After when given, else backoff."""
+            if response is not None and self.respect_retry_after_header:
+                seconds = self.get_retry_after(response)
+                if seconds:
+                    return seconds
+            return self.get_backoff_time()
 
         def is_retry(self, method, status_code, has_retry_after=False):
             # HTTP 429 refuses a request without acting on it: even a deploy or delete can be sent again.
@@ -164,7 +182,7 @@ if HAS_REQUESTS:
             return None if seconds is None else min(seconds, RETRY_AFTER_CAP)
 
 
-def _retry_policy(retries, warn):
+def _retry_policy(retries, warn, debug):
     settings = dict(
         total=retries,
         connect=retries,
@@ -183,7 +201,7 @@ def _retry_policy(retries, warn):
         policy = _Retry(backoff_jitter=BACKOFF_FACTOR, backoff_max=BACKOFF_MAX, **settings)
     except TypeError:  # urllib3 < 2: no jitter, fixed backoff cap
         policy = _Retry(**settings)
-    policy.warn = warn
+    policy.warn, policy.debug = warn, debug
     return policy
 
 
@@ -211,7 +229,8 @@ class VssClient:
         # Passed with every request: a session-level value would yield to REQUESTS_CA_BUNDLE.
         self.verify = settings["verify"]
         self.session.headers.update({"Accept": "application/json", "User-Agent": "utoronto.vss-ansible"})
-        adapter = HTTPAdapter(max_retries=_retry_policy(settings["retries"], self._warn))
+        self._retry = _retry_policy(settings["retries"], self._warn, self._debug)
+        adapter = HTTPAdapter(max_retries=self._retry)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
         self.session.auth = self._authorize
@@ -245,7 +264,9 @@ class VssClient:
         return token
 
     def get(self, path, params=None, timeout=None):
-        """GET ``path``; ``timeout`` (seconds) may shorten the client's own for this one request."""
+        """GET ``path``. ``timeout`` (seconds) bounds this one call, its retries and their waits
+        included: no retry is begun that could not end in time, and no attempt waits for a reply
+        longer than the client's own timeout or the time left."""
         return self._send("GET", self.url(path), params=params, timeout=timeout)
 
     def post(self, path, payload=None):
@@ -264,8 +285,9 @@ class VssClient:
         shown = url + (
             "?" + "&".join(f"{k}={v}" for k, v in kwargs["params"].items()) if kwargs.get("params") else ""
         )
-        timeout = self.timeout if timeout is None else min(timeout, self.timeout)
         started = time.monotonic()
+        self._retry.deadline = None if timeout is None else started + timeout
+        timeout = self.timeout if timeout is None else min(timeout, self.timeout)
         try:
             with warnings.catch_warnings():
                 # The user turned verification off and was warned once; this stays local to our requests.
@@ -285,6 +307,12 @@ class VssClient:
         except requests.exceptions.RequestException as error:
             raise VssConnectionError(
                 f"cannot reach {method} {url}: {_short_reason(error)}", "check api_url and the network"
+            ) from None
+        except ValueError:
+            # http.client refuses a header value with a line break, and quotes it: never show that text.
+            raise VssConnectionError(
+                f"cannot send {method} {url}: a request header holds a line break or a control character",
+                "check the token and the other options for stray characters",
             ) from None
         self.request_count += 1
         attempts = len(response.raw.retries.history) + 1 if getattr(response.raw, "retries", None) else 1

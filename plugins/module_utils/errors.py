@@ -50,10 +50,14 @@ class VssResponseError(VssError):
 
 
 class VssRequestError(VssError):
-    """A change request (deploy, delete, export, sync) failed, or did not finish in time."""
+    """A change request (deploy, delete, export, sync) failed, or did not finish in time.
 
-    def __init__(self, message, request=None, hint=None):
+    ``changed`` is true when the service took the change although the run cannot report its outcome.
+    """
+
+    def __init__(self, message, request=None, hint=None, changed=False):
         self.request = request or {}
+        self.changed = changed
         super().__init__(message, hint)
 
 

@@ -90,11 +90,13 @@ def refuse_nul(option, value):
 def run(module, action):
     """Call ``action(module)`` and exit with its result dict; a VssError fails the task.
 
-    A failed or timed-out change request is returned as ``request`` beside the message.
+    A failed or timed-out change request is returned as ``request`` beside the message, and
+    ``changed`` is true when the service took a change whose outcome the run could not read.
     """
     try:
         result = action(module)
     except VssError as error:
         request = getattr(error, "request", None)
-        module.fail_from(error, **({"request": request} if request else {}))
+        extra = {"request": request} if request else {}
+        module.fail_from(error, changed=getattr(error, "changed", False), **extra)
     module.exit_json(**result)

@@ -13,18 +13,15 @@ import re
 import time
 
 from ansible_collections.utoronto.vss.plugins.module_utils.change_requests import (
+    check_wait_options,
     is_unfinished,
     poll_path,
     request_summary,
-    submitted_request,
+    submit_once,
+    wait_argument_spec,
     wait_for_request,
 )
-from ansible_collections.utoronto.vss.plugins.module_utils.errors import (
-    VssConnectionError,
-    VssHTTPError,
-    VssOptionError,
-    VssRequestError,
-)
+from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssOptionError, VssRequestError
 from ansible_collections.utoronto.vss.plugins.module_utils.images import list_images
 
 try:
@@ -321,8 +318,7 @@ def vm_argument_spec():
         vss_service=dict(type="str"),
         custom_spec=dict(type="dict"),
         wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=600),
-        poll_interval=dict(type="float", default=5.0),
+        **wait_argument_spec(),
     )
 
 
@@ -345,18 +341,7 @@ def check_options(params):
     spec["folder"] = _as_text(params.get("folder"), "folder")
 
     wait_timeout, poll_interval = params.get("wait_timeout"), params.get("poll_interval")
-    if isinstance(wait_timeout, bool) or not isinstance(wait_timeout, (int, float)) or wait_timeout <= 0:
-        raise VssOptionError(
-            "wait_timeout", f"must be a number of seconds greater than 0, got {wait_timeout!r}"
-        )
-    if isinstance(poll_interval, bool) or not isinstance(poll_interval, (int, float)) or poll_interval <= 0:
-        raise VssOptionError(
-            "poll_interval", f"must be a number of seconds greater than 0, got {poll_interval!r}"
-        )
-    if poll_interval >= wait_timeout:
-        raise VssOptionError(
-            "poll_interval", f"must be less than wait_timeout ({wait_timeout:g}s), got {poll_interval:g}"
-        )
+    check_wait_options(wait_timeout, poll_interval)
     spec.update(wait=params.get("wait", True), wait_timeout=wait_timeout, poll_interval=poll_interval)
     if spec["state"] == "absent":
         return spec
@@ -761,8 +746,7 @@ class VmRun:
 
     def deploy(self, folder, payload, result):
         """Send the deploy; ``(result, path of its request)``."""
-        reply = self.submit("POST", "v2/vm", payload)
-        record, link = submitted_request(reply)
+        record, link = self.submit("POST", "v2/vm", payload)
         if record.get("id") is None:
             raise VssRequestError(f"the deploy of {self.name} was accepted, but the reply names no request")
         result = dict(
@@ -858,8 +842,7 @@ class VmRun:
         if self.check_mode:
             return dict(result, msg=f"would remove {vm.get('name')} ({vm.get('moref')})")
 
-        reply = self.submit("DELETE", f"v2/vm/{vm.get('moref') or vm.get('uuid')}")
-        record, link = submitted_request(reply)
+        record, link = self.submit("DELETE", f"v2/vm/{vm.get('moref') or vm.get('uuid')}")
         if record.get("id") is None:
             return dict(result, msg=f"removed {vm.get('name')}")
         result["request"] = request_summary(record)
@@ -870,20 +853,13 @@ class VmRun:
         return dict(result, msg=f"removed {vm.get('name')}", request=request_summary(done))
 
     def submit(self, method, path, payload=None):
-        """The one write of a run. Never repeated: when its outcome is unknown, say so and stop."""
-        try:
-            if method == "POST":
-                return self.client.post(path, payload)
-            return self.client.delete(path)
-        except VssHTTPError as error:
-            if error.status < 500:
-                raise
-            problem = str(error)
-        except VssConnectionError as error:
-            problem = str(error)
-        raise VssRequestError(
-            f"{method} {self.client.url(path)} for {self.name} failed and may or may not have reached the "
-            f"service: {problem}",
+        """The one write of a run: ``(record, link)`` of its request (see ``submit_once``)."""
+        return submit_once(
+            self.client,
+            method,
+            path,
+            payload,
+            what=self.name,
             hint="it was not sent again; run the task again: it finds the VM or its pending request instead of "
             "repeating the change",
         )

@@ -157,21 +157,9 @@ options:
       - With V(false) the module returns at once with RV(request), and the VM may not exist yet.
     type: bool
     default: true
-  wait_timeout:
-    description:
-      - Seconds to wait for the request, at most. When they have passed, the task fails naming the last status
-        seen; the request may still complete on the server.
-      - Poll requests that are retried (after a lost connection or a server error) count against it, and each
-        poll is given at most the time left (and at least one second) instead of the full O(timeout).
-    type: int
-    default: 600
-  poll_interval:
-    description:
-      - Seconds between two looks at the request. Must be greater than 0 and less than O(wait_timeout).
-    type: float
-    default: 5
 extends_documentation_fragment:
   - utoronto.vss.connection
+  - utoronto.vss.wait
 attributes:
   check_mode:
     support: full
@@ -179,11 +167,6 @@ attributes:
   diff_mode:
     support: full
     description: Shows the payload a deploy sends (cloud-init content as its size only), or the VM a removal removes.
-notes:
-  - A request the service reports with a status this collection does not know is waited for until
-    O(wait_timeout), and the failure then names that status.
-  - Success is C(PROCESSED) or C(SCHEDULED); C(ERROR), C(ERROR_RETRY), C(REFUSED), C(CANCELLED) and C(MISSED) fail
-    at once with the request's error messages.
 seealso:
   - module: utoronto.vss.image_info
     description: Find the path of the image to deploy from.

@@ -44,7 +44,8 @@ options:
     description:
       - Seconds to wait for all the requests together, at most. Requests still unfinished then fail their
         VM, naming the last status seen; they may still complete on the server.
-      - Each poll is given at most the time left (and at least one second).
+      - Each poll is given at most the time left (and at least one second), and no retry of a poll is begun,
+        nor a C(Retry-After) waited for, that would end past it.
     type: int
     default: 600
   poll_interval:

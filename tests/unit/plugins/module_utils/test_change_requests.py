@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: (c) 2026, University of Toronto
-"""Change requests: status classification, submission replies, and the wait loop on a fake clock."""
+"""Change requests: status classification, submission replies, and the wait loop on a fake clock
+(and, where the client's own retries matter, against a scripted server on loopback)."""
+
+import time
 
 import pytest
 
@@ -14,6 +17,7 @@ from ansible_collections.utoronto.vss.plugins.module_utils.change_requests impor
     poll_path,
     request_messages,
     request_summary,
+    submit_once,
     submitted_request,
     wait_for_request,
 )
@@ -47,7 +51,8 @@ class FakeClock:
 class ScriptedClient:
     """Answers each GET with the next scripted reply (a status string, a body dict or an exception).
 
-    The last entry repeats for ever. ``poll_seconds`` is how long each GET takes on the fake clock.
+    The last entry repeats for ever. ``poll_seconds`` is how long each GET takes on the fake clock;
+    like the real client, a GET given a shorter ``timeout`` gives up when it runs out.
     """
 
     def __init__(self, clock, script, poll_seconds=0.0):
@@ -65,6 +70,10 @@ class ScriptedClient:
     def get(self, path, params=None, timeout=None):
         self.paths.append(path)
         self.timeouts.append(timeout)
+        limit = self.timeout if timeout is None else min(timeout, self.timeout)
+        if self.poll_seconds > limit:
+            self.clock.now += limit
+            raise VssConnectionError(f"no reply within {limit:g}s for GET {self.url(path)}")
         self.clock.now += self.poll_seconds
         entry = self.script.pop(0) if len(self.script) > 1 else self.script[0]
         if isinstance(entry, Exception):
@@ -324,12 +333,13 @@ def test_slow_polls_do_not_move_the_deadline():
     clock = FakeClock()
     client = ScriptedClient(clock, ["IN_PROGRESS"], poll_seconds=20)
 
-    with pytest.raises(VssRequestError):
+    with pytest.raises(VssRequestError, match="did not finish within 30s after 2 polls: last status IN_PROGRESS"):
         wait(client, clock, wait_timeout=30, poll_interval=5)
 
+    # The first poll answers after 20 s; the second, begun at 25 s, is given the 5 s left and gives up.
     assert len(client.paths) == 2
     assert clock.sleeps == [5]
-    assert clock.now - 1000.0 == pytest.approx(45)
+    assert clock.now - 1000.0 == pytest.approx(30)
 
 
 def test_each_poll_is_given_no_more_than_the_time_left():
@@ -373,3 +383,50 @@ def test_a_poll_without_a_status_is_an_unexpected_response(body):
     client = ScriptedClient(clock, [body])
     with pytest.raises(VssResponseError, match="unexpected response"):
         wait(client, clock)
+
+
+def real_client(httpserver, retries=4):
+    from ansible_collections.utoronto.vss.plugins.module_utils.client import VssClient
+
+    url = httpserver.url_for("/").rstrip("/")
+    return VssClient(dict(api_url=url, token="t0ken", timeout=5.0, retries=retries, verify=True))
+
+
+def test_the_client_retrying_a_throttled_poll_does_not_carry_the_wait_past_its_deadline(httpserver):
+    httpserver.expect_request("/" + REQUEST_PATH).respond_with_data(
+        "", status=429, headers={"Retry-After": "10"}
+    )
+    client = real_client(httpserver, retries=4)
+    started = time.monotonic()
+
+    with pytest.raises(VssRequestError, match="did not finish within 2s .* the last poll failed: HTTP 429"):
+        wait_for_request(client, REQUEST_PATH, wait_timeout=2, poll_interval=0.5)
+
+    assert time.monotonic() - started < 3.5
+
+
+def test_a_write_whose_reply_cannot_be_read_is_reported_as_taken_and_not_sent_again(httpserver):
+    httpserver.expect_request("/v2/vm", method="POST").respond_with_json({"status": "ok"})
+    client = real_client(httpserver)
+
+    with pytest.raises(VssRequestError) as caught:
+        submit_once(client, "POST", "v2/vm", {"name": "web01"}, what="web01", hint="run the task again")
+
+    assert str(caught.value) == (
+        f"POST {client.url('v2/vm')} for web01 was accepted, but its reply cannot be read: unexpected "
+        f"response from POST {client.url('v2/vm')}: no 'data' in the reply; run the task again"
+    )
+    assert caught.value.changed is True
+    assert len(httpserver.log) == 1
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_a_write_answered_with_a_server_error_is_not_sent_again(httpserver, status):
+    httpserver.expect_request("/v2/vm/vm-1", method="DELETE").respond_with_data("", status=status)
+    client = real_client(httpserver)
+
+    with pytest.raises(VssRequestError, match=f"may or may not have reached the service: HTTP {status}") as caught:
+        submit_once(client, "DELETE", "v2/vm/vm-1", what="web01")
+
+    assert caught.value.changed is False
+    assert len(httpserver.log) == 1

@@ -7,10 +7,20 @@ import re
 import socket
 import time
 
+from types import SimpleNamespace
+
 import pytest
+import urllib3.util.retry
+from urllib3.exceptions import ProtocolError
 from werkzeug import Response
 
-from ansible_collections.utoronto.vss.plugins.module_utils.client import VssClient, normalize_api_url
+from ansible_collections.utoronto.vss.plugins.module_utils.client import (
+    BACKOFF_MAX,
+    RETRY_AFTER_CAP,
+    VssClient,
+    _retry_policy,
+    normalize_api_url,
+)
 from ansible_collections.utoronto.vss.plugins.module_utils.errors import (
     VssConnectionError,
     VssHTTPError,
@@ -216,6 +226,82 @@ def test_a_write_refused_with_429_is_sent_again_after_retry_after(httpserver, me
     assert reply["data"] == {"request": {"id": 7}}
     assert len(httpserver.log) == 2
     assert warnings == [f"retrying {method} /v2/vm after HTTP 429 (attempt 2)"]
+
+
+def test_500_on_a_read_is_retried(httpserver):
+    scripted(httpserver, [Response("oops", status=500), ok()])
+    client = make_client(httpserver.url_for("/"))[0]
+    assert client.get("v2/image")["data"] == IMAGES
+    assert len(httpserver.log) == 2
+
+
+def test_retry_after_is_capped(httpserver, monkeypatch):
+    slept = []
+    monkeypatch.setattr(urllib3.util.retry, "time", SimpleNamespace(sleep=slept.append, time=time.time))
+    scripted(
+        httpserver,
+        [Response("", status=429, headers={"Retry-After": "3600"}), Response("", status=503), ok()],
+    )
+    client = make_client(httpserver.url_for("/"))[0]
+    assert client.get("v2/image")["data"] == IMAGES
+    assert slept[0] == RETRY_AFTER_CAP
+    assert 0 < slept[1] <= BACKOFF_MAX
+    assert len(slept) == 2
+
+
+def test_a_call_given_a_timeout_retries_only_within_it(httpserver):
+    scripted(httpserver, [throttled()])
+    client, warnings = make_client(httpserver.url_for("/"), retries=10)
+    started = time.monotonic()
+    with pytest.raises(VssHTTPError, match=r"^HTTP 429 .* after 3 attempts"):
+        client.get("v2/image", timeout=2.5)
+    # Retry-After 1: tries at 0 s, 1 s and 2 s; a fourth would begin at 3 s, past the 2.5 s given.
+    assert time.monotonic() - started < 2.5
+    assert len(httpserver.log) == 3
+    assert len(warnings) == 2
+
+
+def test_a_retry_after_longer_than_the_time_left_is_not_waited_for(httpserver):
+    scripted(httpserver, [Response("", status=429, headers={"Retry-After": "10"})])
+    client = make_client(httpserver.url_for("/"))[0]
+    started = time.monotonic()
+    with pytest.raises(VssHTTPError, match=r"^HTTP 429 ") as caught:
+        client.get("v2/image", timeout=3)
+    assert caught.value.attempts == 1
+    assert time.monotonic() - started < 1
+    assert len(httpserver.log) == 1
+
+
+def test_calls_without_a_timeout_keep_every_retry_after_a_bounded_call(httpserver):
+    scripted(httpserver, [throttled(), throttled(), ok()])
+    client = make_client(httpserver.url_for("/"))[0]
+    with pytest.raises(VssHTTPError):
+        client.get("v2/image", timeout=0.5)
+    assert client.get("v2/image")["data"] == IMAGES
+    assert len(httpserver.log) == 3
+
+
+def test_the_first_retry_after_a_dropped_connection_is_only_a_debug_line():
+    warnings, debug = [], []
+    policy = _retry_policy(3, warnings.append, debug.append)
+    dropped = ProtocolError("Connection aborted.", ConnectionResetError(104, "Connection reset by peer"))
+
+    policy = policy.increment("GET", "/v2/request/new/7", error=dropped)
+    assert debug == ["retrying GET /v2/request/new/7 after Connection aborted (attempt 2)"]
+    assert warnings == []
+
+    policy.increment("GET", "/v2/request/new/7", error=dropped)
+    assert warnings == ["retrying GET /v2/request/new/7 after Connection aborted (attempt 3)"]
+
+
+def test_a_header_the_http_library_refuses_is_one_line_without_the_value(httpserver):
+    settings = dict(api_url=httpserver.url_for("/").rstrip("/"), token=SENTINEL + "\n", timeout=5.0, retries=0)
+    client = VssClient(dict(settings, verify=True))
+    with pytest.raises(VssConnectionError, match="a request header holds a line break") as caught:
+        client.get("v2/image")
+    assert SENTINEL not in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert len(httpserver.log) == 0
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import pytest
 import yaml
 from ansible.module_utils.common.parameters import PASS_VARS
 
+from ansible_collections.utoronto.vss.plugins.doc_fragments import wait as wait_fragment
 from ansible_collections.utoronto.vss.plugins.module_utils import module as module_edge
 from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssRequestError
 from ansible_collections.utoronto.vss.plugins.module_utils.options import connection_argument_spec
@@ -54,6 +55,8 @@ def present_args(**changes):
 
 def test_documented_options_are_the_argument_spec():
     documented = yaml.safe_load(vm.DOCUMENTATION)["options"]
+    assert "utoronto.vss.wait" in yaml.safe_load(vm.DOCUMENTATION)["extends_documentation_fragment"]
+    documented.update(yaml.safe_load(wait_fragment.ModuleDocFragment.DOCUMENTATION)["options"])
     spec = vm_argument_spec()
     assert set(documented) == set(spec)
     assert not set(spec) & set(connection_argument_spec())
@@ -115,8 +118,20 @@ def test_a_failed_request_is_in_the_failure_result(capsys):
         )
         result = run_module(capsys, api=mock.Mock(), **present_args())
     assert result["failed"] is True
+    assert result["changed"] is False
     assert result["request"] == request
     assert "insufficient quota" in result["msg"]
+
+
+def test_a_failure_after_the_service_took_the_change_reports_changed(capsys):
+    with mock.patch.object(vm, "VmRun") as vm_run:
+        vm_run.return_value.execute.side_effect = VssRequestError(
+            "POST https://vss/v2/vm for web01 was accepted, but its reply cannot be read", changed=True
+        )
+        result = run_module(capsys, api=mock.Mock(), **present_args())
+    assert result["failed"] is True
+    assert result["changed"] is True
+    assert "request" not in result
 
 
 def test_check_mode_and_diff_reach_the_run(capsys):
