@@ -180,7 +180,8 @@ class BatchRun:
 
 def failure(run, folder, error, result=None):
     """A failed VM's result: its one-line message, and the request when one was made."""
-    result = dict(result or {}, changed=bool((result or {}).get("changed")), failed=True, msg=str(error))
+    changed = bool((result or {}).get("changed")) or getattr(error, "changed", False)
+    result = dict(result or {}, changed=changed, failed=True, msg=str(error))
     result.setdefault("vm", run.vm_result(folder))
     if getattr(error, "request", None):
         result["request"] = error.request

@@ -5,7 +5,7 @@
 import pytest
 
 from ansible_collections.utoronto.vss.plugins.module_utils.client import VssClient
-from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssOptionError
+from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssOptionError, VssResponseError
 from ansible_collections.utoronto.vss.plugins.module_utils.options import client_settings
 from ansible_collections.utoronto.vss.plugins.module_utils.vm_batch import BatchRun
 
@@ -157,3 +157,27 @@ def test_without_wait_every_request_is_returned_as_submitted(emulator):
     assert [vm["msg"].startswith("deploy of ") for vm in outcome["vms"]] == [True, True]
     assert all(vm["request"]["id"] is not None for vm in outcome["vms"])
     assert not [path for _method, path in calls if path.startswith("/v2/request/new/")]
+
+
+class UnreadableDeployReplies(RecordingClient):
+    """The service takes each deploy, but the reply arrives without its 'data'."""
+
+    def post(self, path, payload=None):
+        super().post(path, payload)
+        raise VssResponseError(f"unexpected response from POST {self.url(path)}: no 'data' in the reply")
+
+
+def test_a_deploy_taken_without_a_readable_reply_is_changed_failed_and_found_by_the_rerun(emulator):
+    settings = client_settings({"api_url": emulator.url, "token": "demo-token", "timeout": 10, "retries": 0})
+    client = UnreadableDeployReplies(settings)
+    outcome = BatchRun(client, [dict(COMMON, name="bt81")], dict(BATCH)).execute()
+
+    (vm,) = outcome["vms"]
+    assert outcome["failed"] == ["bt81"] and outcome["changed"] is True
+    assert vm["failed"] is True and vm["changed"] is True
+    assert "was accepted, but its reply cannot be read" in vm["msg"] and "run the task again" in vm["msg"]
+    assert sum(method == "POST" for method, _path in client.calls) == 1
+
+    rerun, calls = run(emulator, ["bt81"])
+    assert rerun["failed"] == [] and rerun["vms"][0]["changed"] is False
+    assert not any(method == "POST" for method, _path in calls)
