@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: (c) 2026, University of Toronto
-# The vm module against the emulator: deploy, rerun, check mode, removal, name errors, failed and slow
+# The vm module against the emulator: deploy, rerun, check mode, removal, name errors, failed, slow and throttled
 # requests, and writes whose outcome is unknown.
 set -euo pipefail
 
@@ -24,3 +24,7 @@ ansible-playbook -i "${INVENTORY_PATH}" server_errors.yml "$@"
 # The first deploy is answered after 4 s, past the client's timeout: the service still takes it.
 start_emulator --request-delay 1 --fault "slow:4:1@POST /v2/vm"
 ansible-playbook -i "${INVENTORY_PATH}" lost_reply.yml "$@"
+
+# The first deploy is taken, but its reply has no data; the polls of the second are throttled for ever.
+start_emulator --request-delay 30 --fault "nodata:1@POST /v2/vm" --fault "429:forever@GET /v2/request/new/2"
+ansible-playbook -i "${INVENTORY_PATH}" throttled.yml "$@"
