@@ -73,10 +73,11 @@ options:
     default: 30
   retries:
     description:
-      - How many times a request is tried again after HTTP 429, 502, 503, 504 or a lost connection, with
+      - How many times a request is tried again after HTTP 429, 500, 502, 503, 504 or a lost connection, with
         jittered exponential backoff (0.5 s doubling, at most 10 s) or the server's C(Retry-After) (at most 30 s).
       - Only reads are retried after a reply was lost or a 5xx reply; a deploy or delete is sent again only after
         HTTP 429, which refuses a request without acting on it. Other 4xx replies and read timeouts are not retried.
+      - While a task waits for a change request, the retries of its polls end by the wait's deadline.
       - When not given, E(VSS_RETRIES).
     type: int
     default: 4
