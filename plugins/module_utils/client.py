@@ -150,7 +150,10 @@ if HAS_REQUESTS:
             if isinstance(error, ReadTimeoutError):
                 raise error
             fresh = super().increment(method, url, response, error, _pool, _stacktrace)
-            if self.deadline is not None and time.monotonic() + fresh.planned_sleep(response) >= self.deadline:
+            if (
+                self.deadline is not None
+                and time.monotonic() + fresh.planned_sleep(response) >= self.deadline
+            ):
                 # No time is left for the wait and another try: end as if the attempts were used up.
                 return fresh.new(total=0).increment(method, url, response, error, _pool, _stacktrace)
             cause = f"HTTP {response.status}" if response is not None else _short_reason(error)

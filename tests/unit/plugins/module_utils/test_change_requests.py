@@ -333,7 +333,9 @@ def test_slow_polls_do_not_move_the_deadline():
     clock = FakeClock()
     client = ScriptedClient(clock, ["IN_PROGRESS"], poll_seconds=20)
 
-    with pytest.raises(VssRequestError, match="did not finish within 30s after 2 polls: last status IN_PROGRESS"):
+    with pytest.raises(
+        VssRequestError, match="did not finish within 30s after 2 polls: last status IN_PROGRESS"
+    ):
         wait(client, clock, wait_timeout=30, poll_interval=5)
 
     # The first poll answers after 20 s; the second, begun at 25 s, is given the 5 s left and gives up.
@@ -425,7 +427,9 @@ def test_a_write_answered_with_a_server_error_is_not_sent_again(httpserver, stat
     httpserver.expect_request("/v2/vm/vm-1", method="DELETE").respond_with_data("", status=status)
     client = real_client(httpserver)
 
-    with pytest.raises(VssRequestError, match=f"may or may not have reached the service: HTTP {status}") as caught:
+    with pytest.raises(
+        VssRequestError, match=f"may or may not have reached the service: HTTP {status}"
+    ) as caught:
         submit_once(client, "DELETE", "v2/vm/vm-1", what="web01")
 
     assert caught.value.changed is False

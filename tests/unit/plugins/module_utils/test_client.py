@@ -6,7 +6,6 @@ import json
 import re
 import socket
 import time
-
 from types import SimpleNamespace
 
 import pytest
@@ -295,7 +294,9 @@ def test_the_first_retry_after_a_dropped_connection_is_only_a_debug_line():
 
 
 def test_a_header_the_http_library_refuses_is_one_line_without_the_value(httpserver):
-    settings = dict(api_url=httpserver.url_for("/").rstrip("/"), token=SENTINEL + "\n", timeout=5.0, retries=0)
+    settings = dict(
+        api_url=httpserver.url_for("/").rstrip("/"), token=SENTINEL + "\n", timeout=5.0, retries=0
+    )
     client = VssClient(dict(settings, verify=True))
     with pytest.raises(VssConnectionError, match="a request header holds a line break") as caught:
         client.get("v2/image")
