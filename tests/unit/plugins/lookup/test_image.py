@@ -19,6 +19,8 @@ from ansible_collections.utoronto.vss.plugins.module_utils.client import VssClie
 from ansible_collections.utoronto.vss.plugins.module_utils.images import list_images, name_matches
 from ansible_collections.utoronto.vss.plugins.module_utils.options import client_settings
 
+from ..environment import DOCUMENTED_ENVIRONMENT, environment_case
+
 TOKEN = "demo-token"
 OTHER_TOKEN = "other-demo-token"
 # Shared by the module's tests (see tests/unit/conftest.py): twenty images, at most seven a page, so one
@@ -400,49 +402,6 @@ def lookup_settings(variables=None, **keywords):
     lookup._images = lambda settings, names, query, cache_ttl: seen.append(settings) or []
     lookup.run([], variables=variables, **keywords)
     return seen[0]
-
-
-# Written out, not derived from CONNECTION_ENV, so that a renamed variable fails here.
-DOCUMENTED_ENVIRONMENT = [
-    ("VSS_API_URL", "api_url"),
-    ("VSS_ENDPOINT", "api_url"),
-    ("VSS_API_TOKEN", "token"),
-    ("VSS_TOKEN", "token"),
-    ("VSS_API_USER", "username"),
-    ("VSS_USER", "username"),
-    ("VSS_API_USER_PASS", "password"),
-    ("VSS_USER_PASS", "password"),
-    ("VSS_API_USER_OTP", "otp"),
-    ("VSS_USER_OTP", "otp"),
-    ("VSS_VALIDATE_CERTS", "validate_certs"),
-    ("VSS_CA_PATH", "ca_path"),
-    ("VSS_TIMEOUT", "timeout"),
-    ("VSS_RETRIES", "retries"),
-    ("VSS_ALLOW_HTTP", "allow_http"),
-]
-
-
-def environment_case(option, tmp_path):
-    """``(value to set, the lookup's keywords, (settings key, expected value))`` for ``option``."""
-    token = {"token": "keyword-token"}
-    bundle = tmp_path / "ca.pem"
-    bundle.write_text("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
-    return {
-        "api_url": ("https://vss.example.org", token, ("api_url", "https://vss.example.org")),
-        "token": ("environment-token", {}, ("token", "environment-token")),
-        "username": ("env-user", {"password": "pw"}, ("username", "env-user")),
-        "password": ("env-pass", {"username": "jm"}, ("password", "env-pass")),
-        "otp": ("424242", {"username": "jm", "password": "pw"}, ("otp", "424242")),
-        "validate_certs": ("false", token, ("verify", False)),
-        "ca_path": (str(bundle), token, ("verify", str(bundle))),
-        "timeout": ("12.5", token, ("timeout", 12.5)),
-        "retries": ("7", token, ("retries", 7)),
-        "allow_http": (
-            "true",
-            dict(token, api_url="http://vss.example.org"),
-            ("api_url", "http://vss.example.org"),
-        ),
-    }[option]
 
 
 @pytest.mark.parametrize(("name", "option"), DOCUMENTED_ENVIRONMENT)

@@ -17,6 +17,7 @@ from ansible_collections.utoronto.vss.plugins.module_utils.options import (
     url_password,
 )
 
+from ..environment import DOCUMENTED_ENVIRONMENT, environment_case
 from ..modules.running import module_args
 
 SECRET = "SENTINEL-SECRET-91c2"
@@ -198,51 +199,6 @@ def test_verification_off_warns_for_https_only():
     assert warnings[0].startswith("TLS certificate verification is off for https://vss-api.eis.utoronto.ca")
 
 
-# Where the settings of a module come from. Written out, not derived from CONNECTION_ENV, so that a
-# renamed variable fails here: every documented environment variable and the option it sets.
-DOCUMENTED_ENVIRONMENT = [
-    ("VSS_API_URL", "api_url"),
-    ("VSS_ENDPOINT", "api_url"),
-    ("VSS_API_TOKEN", "token"),
-    ("VSS_TOKEN", "token"),
-    ("VSS_API_USER", "username"),
-    ("VSS_USER", "username"),
-    ("VSS_API_USER_PASS", "password"),
-    ("VSS_USER_PASS", "password"),
-    ("VSS_API_USER_OTP", "otp"),
-    ("VSS_USER_OTP", "otp"),
-    ("VSS_VALIDATE_CERTS", "validate_certs"),
-    ("VSS_CA_PATH", "ca_path"),
-    ("VSS_TIMEOUT", "timeout"),
-    ("VSS_RETRIES", "retries"),
-    ("VSS_ALLOW_HTTP", "allow_http"),
-]
-PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
-
-
-def environment_case(option, tmp_path):
-    """``(value to set, the other options the task gives, (settings key, expected value))`` for ``option``."""
-    token = {"token": "task-token"}
-    bundle = tmp_path / "ca.pem"
-    bundle.write_text(PEM)
-    return {
-        "api_url": ("https://vss.example.org", token, ("api_url", "https://vss.example.org")),
-        "token": ("environment-token", {}, ("token", "environment-token")),
-        "username": ("env-user", {"password": SECRET}, ("username", "env-user")),
-        "password": (SECRET, {"username": "jm"}, ("password", SECRET)),
-        "otp": ("424242", {"username": "jm", "password": SECRET}, ("otp", "424242")),
-        "validate_certs": ("false", token, ("verify", False)),
-        "ca_path": (str(bundle), token, ("verify", str(bundle))),
-        "timeout": ("12.5", token, ("timeout", 12.5)),
-        "retries": ("7", token, ("retries", 7)),
-        "allow_http": (
-            "true",
-            dict(token, api_url="http://vss.example.org"),
-            ("api_url", "http://vss.example.org"),
-        ),
-    }[option]
-
-
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch):
     """No VSS_* variable of the machine running the tests."""
@@ -274,7 +230,7 @@ def test_the_table_is_what_the_doc_fragment_documents_for_plugins_and_modules():
 
 @pytest.mark.parametrize(("name", "option"), DOCUMENTED_ENVIRONMENT)
 def test_each_documented_variable_alone_reaches_its_option_in_a_module(monkeypatch, tmp_path, name, option):
-    value, args, (key, expected) = environment_case(option, tmp_path)
+    value, args, (key, expected) = environment_case(option, tmp_path, password=SECRET)
     monkeypatch.setenv(name, value)
 
     settings, module = module_settings(monkeypatch, args)
