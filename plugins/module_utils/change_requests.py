@@ -145,7 +145,12 @@ def wait_for_request(
             body = client.get(path, timeout=max(deadline - clock(), MIN_POLL_TIMEOUT))
         except VssHTTPError as error:
             if error.status not in TRANSIENT_HTTP_STATUSES:
-                raise
+                request_id = _request_id(record, url)
+                raise VssRequestError(
+                    f"{what} (request {request_id}) was submitted, but following it failed: {error.message}",
+                    request=request_summary(dict(record, id=request_id, status=last_status)),
+                    hint=f"it may still complete on the server: follow request {request_id} at {url}",
+                ) from None
             last_problem = str(error)
             warn(f"polling {what} failed ({error.message}); trying again until the deadline")
         except VssConnectionError as error:
@@ -242,6 +247,7 @@ def submit_once(client, method, path, payload=None, what="the change", hint=None
     url = client.url(path)
     hint = hint or "it was not sent again; run the task again once the service answers"
     send = getattr(client, method.lower())
+    accepted_before = client.accepted_writes
     try:
         return submitted_request(send(path) if method == "DELETE" else send(path, payload))
     except VssHTTPError as error:
@@ -251,12 +257,16 @@ def submit_once(client, method, path, payload=None, what="the change", hint=None
     except VssConnectionError as error:
         problem = str(error)
     except VssResponseError as error:
-        # The service took the request (a 2xx reply) but said something else than the API promises.
-        raise VssRequestError(
-            f"{method} {url} for {what} was accepted, but its reply cannot be read: {error}",
-            hint=hint,
-            changed=True,
-        ) from None
+        if client.accepted_writes == accepted_before:
+            # Something other than the API answered (a sign-on page, a proxy): the outcome is unknown.
+            problem = str(error)
+        else:
+            # The API took the request (a JSON success) but said something else than it promises.
+            raise VssRequestError(
+                f"{method} {url} for {what} was accepted, but its reply cannot be read: {error}",
+                hint=hint,
+                changed=True,
+            ) from None
     raise VssRequestError(
         f"{method} {url} for {what} failed and may or may not have reached the service: {problem}", hint=hint
     )

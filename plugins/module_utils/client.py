@@ -43,6 +43,9 @@ RETRY_AFTER_CAP = 30
 BACKOFF_FACTOR = 0.5
 BACKOFF_MAX = 10
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+# Host names: dot-separated labels of letters (any script, for internationalised names), digits, '-' and '_'.
+HOST_PATTERN = re.compile(r"(?:[^\W_]|[-_])+(?:\.(?:[^\W_]|[-_])+)*\.?")
+WRITE_METHODS = frozenset(("POST", "PUT", "PATCH", "DELETE"))
 MAX_PAGES = 10000
 
 HINTS = {
@@ -77,6 +80,14 @@ def server_message(response):
     return excerpt(str(message or error or response.text), 300)
 
 
+def _is_ip(host):
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def is_loopback(host):
     if host == "localhost":
         return True
@@ -97,6 +108,10 @@ def normalize_api_url(value, allow_http=False, sends_credentials=True):
         raise VssOptionError("api_url", "is not a valid URL") from None
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise VssOptionError("api_url", "must start with https:// and name a host")
+    if any(character.isspace() or not character.isprintable() for character in value.strip()):
+        raise VssOptionError("api_url", "must not hold spaces or control characters")
+    if not HOST_PATTERN.fullmatch(parts.hostname) and not _is_ip(parts.hostname):
+        raise VssOptionError("api_url", f"names no valid host: {parts.hostname!r}")
     if parts.username is not None or parts.password is not None:
         raise VssOptionError(
             "api_url", "must not hold credentials; use 'token', or 'username' and 'password'"
@@ -238,6 +253,9 @@ class VssClient:
         self.session.mount("http://", adapter)
         self.session.auth = self._authorize
         self.request_count = 0
+        # Writes the API itself answered with success (JSON or no content): the run changed something,
+        # whatever happens after. A sign-on page or a proxy answering 200 is not the API.
+        self.accepted_writes = 0
 
     def url(self, path):
         return self.base_url + "/" + path.lstrip("/")
@@ -256,7 +274,8 @@ class VssClient:
     def request_token(self):
         """Exchange username, password and one-time code for a token (POST /auth/request-token)."""
         url = self.url("auth/request-token")
-        credentials = (self._username, self._password)
+        # UTF-8, as RFC 7617 recommends (requests would send other characters than ASCII as Latin-1).
+        credentials = (self._username.encode("utf-8"), self._password.encode("utf-8"))
         body = self._send("POST", url, auth=credentials, json={"otp": self._otp or None}, envelope=False)
         if not isinstance(body, dict):
             raise VssResponseError(f"unexpected response from POST {url}: not a JSON object")
@@ -328,6 +347,10 @@ class VssClient:
             if message and "InvalidParameterValue: otp" in message:
                 hint = OTP_HINT
             raise VssHTTPError(method, url, response.status_code, response.reason, message, hint, attempts)
+        if method in WRITE_METHODS and (
+            not response.content or "json" in response.headers.get("Content-Type", "")
+        ):
+            self.accepted_writes += 1
         if response.status_code == 204 or not response.content:
             return {}
         return self._decode(method, url, response, envelope)

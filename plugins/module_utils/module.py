@@ -91,12 +91,14 @@ def run(module, action):
     """Call ``action(module)`` and exit with its result dict; a VssError fails the task.
 
     A failed or timed-out change request is returned as ``request`` beside the message, and
-    ``changed`` is true when the service took a change whose outcome the run could not read.
+    ``changed`` is true once the API has taken a change in this run, whatever failed after it.
     """
     try:
         result = action(module)
     except VssError as error:
         request = getattr(error, "request", None)
         extra = {"request": request} if request else {}
-        module.fail_from(error, changed=getattr(error, "changed", False), **extra)
+        # A change the API took stays a change, whatever failed after it (a wait, a poll, a lookup).
+        changed = getattr(error, "changed", False) or bool(module._client and module._client.accepted_writes)
+        module.fail_from(error, changed=changed, **extra)
     module.exit_json(**result)

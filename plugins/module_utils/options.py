@@ -172,15 +172,14 @@ def client_settings(values, warn=None, where="", credential_sources=None):
         given, missing = ("username", "password") if username else ("password", "username")
         raise VssOptionError(
             missing,
-            f"is required with '{given}' when no token is given ({CONNECTION_ENV[missing][0]}){where}",
+            f"is required with '{given}' when no token is given ({' or '.join(CONNECTION_ENV[missing])}){where}",
         )
     if not token and not (username and password):
-        names = ", ".join(CONNECTION_ENV["token"])
+        names = {option: " or ".join(CONNECTION_ENV[option]) for option in ("token", "username", "password")}
         raise VssOptionError(
             "token",
-            f"no credentials found: set 'token' ({names}), or 'username' and 'password' "
-            f"({CONNECTION_ENV['username'][0]}, {CONNECTION_ENV['password'][0]}), or keep them in a "
-            f"vss-cli profile ({unfound}){where}",
+            f"no credentials found: set 'token' ({names['token']}), or 'username' ({names['username']}) "
+            f"and 'password' ({names['password']}), or keep them in a vss-cli profile ({unfound}){where}",
         )
     if username is not None and not str(username).strip():
         raise VssOptionError("username", "must not be empty")

@@ -25,6 +25,8 @@ ansible-playbook -i "${INVENTORY_PATH}" server_errors.yml "$@"
 start_emulator --request-delay 1 --fault "slow:4:1@POST /v2/vm"
 ansible-playbook -i "${INVENTORY_PATH}" lost_reply.yml "$@"
 
-# The first deploy is taken, but its reply has no data; the polls of the second are throttled for ever.
-start_emulator --request-delay 30 --fault "nodata:1@POST /v2/vm" --fault "429:forever@GET /v2/request/new/2"
+# The first deploy is taken, but its reply has no data; the polls of the second are throttled for ever,
+# and those of the third answered 404.
+start_emulator --request-delay 30 --fault "nodata:1@POST /v2/vm" --fault "429:forever@GET /v2/request/new/2" \
+    --fault "404:forever@GET /v2/request/new/3"
 ansible-playbook -i "${INVENTORY_PATH}" throttled.yml "$@"

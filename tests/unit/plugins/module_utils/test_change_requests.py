@@ -57,6 +57,7 @@ class ScriptedClient:
 
     def __init__(self, clock, script, poll_seconds=0.0):
         self.base_url = BASE_URL
+        self.accepted_writes = 0
         self.timeout = 30.0
         self.timeouts = []
         self.clock = clock
@@ -371,9 +372,17 @@ def test_a_wait_that_never_read_a_status_still_returns_the_request_id():
 def test_client_errors_while_polling_are_not_retried(status):
     clock = FakeClock()
     client = ScriptedClient(clock, [server_error(status), "PROCESSED"])
-    with pytest.raises(VssHTTPError):
+    with pytest.raises(VssRequestError) as caught:
         wait(client, clock)
     assert len(client.paths) == 1
+    # The request was submitted: the failure says so, and how to follow it, rather than blaming api_url.
+    assert str(caught.value).startswith(
+        f"the deploy of web01 (request 42) was submitted, but following it failed: HTTP {status}"
+    )
+    assert str(caught.value).endswith(
+        f"it may still complete on the server: follow request 42 at {BASE_URL}/{REQUEST_PATH}"
+    )
+    assert caught.value.request == dict(id=42, status=None, warnings=[], errors=[])
 
 
 @pytest.mark.parametrize(
@@ -434,3 +443,18 @@ def test_a_write_answered_with_a_server_error_is_not_sent_again(httpserver, stat
 
     assert caught.value.changed is False
     assert len(httpserver.log) == 1
+
+
+def test_a_write_answered_by_a_sign_on_page_may_not_have_reached_the_service(httpserver):
+    httpserver.expect_request("/v2/vm", method="POST").respond_with_data(
+        "<html><body><form>Sign in</form></body></html>", content_type="text/html"
+    )
+    client = real_client(httpserver)
+
+    with pytest.raises(
+        VssRequestError, match="may or may not have reached the service: expected JSON"
+    ) as caught:
+        submit_once(client, "POST", "v2/vm", {"name": "web01"}, what="web01")
+
+    assert caught.value.changed is False
+    assert client.accepted_writes == 0

@@ -2,6 +2,8 @@
 # Copyright: (c) 2026, University of Toronto
 """The client against a scripted HTTP server on loopback (pytest-httpserver): paging, retries, errors."""
 
+import base64
+import contextlib
 import json
 import re
 import socket
@@ -306,6 +308,24 @@ def test_a_header_the_http_library_refuses_is_one_line_without_the_value(httpser
 
 
 @pytest.mark.parametrize(
+    ("method", "reply", "accepted"),
+    [
+        ("POST", Response(json.dumps(envelope({"request": {"id": 7}})), content_type="application/json"), 1),
+        ("DELETE", Response("", status=204), 1),
+        ("POST", Response("<html><body>Sign in</body></html>", content_type="text/html"), 0),
+        ("POST", Response('{"error": "nope"}', status=400, content_type="application/json"), 0),
+        ("GET", Response(json.dumps(envelope(IMAGES)), content_type="application/json"), 0),
+    ],
+)
+def test_only_writes_the_api_answered_with_success_count_as_accepted(httpserver, method, reply, accepted):
+    httpserver.expect_request("/v2/vm", method=method).respond_with_response(reply)
+    client = make_client(httpserver.url_for("/"))[0]
+    with contextlib.suppress(VssHTTPError, VssResponseError):
+        client._send(method, client.url("v2/vm"))
+    assert client.accepted_writes == accepted
+
+
+@pytest.mark.parametrize(
     ("reply", "expected"),
     [
         (
@@ -400,6 +420,16 @@ def test_username_password_and_otp_are_exchanged_for_a_token(httpserver):
     assert token_request.authorization.username == "demo"
 
 
+def test_a_password_beyond_ascii_is_sent_as_utf8(httpserver):
+    httpserver.expect_request("/auth/request-token", method="POST").respond_with_json(
+        {"data": {"token": "t"}}
+    )
+    client = make_client(httpserver.url_for("/"), token=None, username="jöe", password="päss-ñ")[0]
+    client.request_token()
+    sent = httpserver.log[0][0].headers["Authorization"]
+    assert sent == "Basic " + base64.b64encode("jöe:päss-ñ".encode("utf-8")).decode("ascii")
+
+
 def test_a_wrong_otp_says_so(httpserver):
     httpserver.expect_request("/auth/request-token", method="POST").respond_with_json(
         {"error": "unauthorized", "message": "InvalidParameterValue: otp"}, status=401
@@ -438,6 +468,10 @@ def test_api_url_is_normalised(url, expected):
         ("https://vss-api.eis.utoronto.ca/?x=1", "query string"),
         ("https://vss-api.eis.utoronto.ca:99999", "not a valid URL"),
         ("", "must be a URL"),
+        ("https://exa mple.com", "must not hold spaces or control characters"),
+        ("https://vss-api.eis.utoronto.ca/v\t2", "must not hold spaces or control characters"),
+        ("https://ex%ample.com", "names no valid host: 'ex%ample.com'"),
+        ("https://a..b", "names no valid host"),
     ],
 )
 def test_bad_api_urls_are_refused_without_echoing_secrets(url, problem):

@@ -34,8 +34,16 @@ GOOD = dict(
     ("changes", "option", "problem"),
     [
         ({"token": ""}, "token", "must be a non-empty string"),
-        ({"token": None}, "token", "no credentials found: set 'token' (VSS_API_TOKEN, VSS_TOKEN)"),
-        ({"token": None, "username": "jm"}, "password", "is required with 'username' when no token is given"),
+        (
+            {"token": None},
+            "token",
+            "no credentials found: set 'token' (VSS_API_TOKEN or VSS_TOKEN), or 'username' (VSS_API_USER or VSS_USER) and 'password' (VSS_API_USER_PASS or VSS_USER_PASS)",
+        ),
+        (
+            {"token": None, "username": "jm"},
+            "password",
+            "is required with 'username' when no token is given (VSS_API_USER_PASS or VSS_USER_PASS)",
+        ),
         (
             {"token": None, "password": SECRET},
             "username",

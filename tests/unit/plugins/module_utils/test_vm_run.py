@@ -47,6 +47,7 @@ class FakeApi:
         self.requests = {"new": {}, "change": {}}
         self.deploy_statuses = list(deploy_statuses)
         self.calls = []
+        self.accepted_writes = 0
         self.post_error = None
 
     def url(self, path):
@@ -101,6 +102,7 @@ class FakeApi:
         self.calls.append(("POST", path, payload))
         if self.post_error:
             raise self.post_error
+        self.accepted_writes += 1
         folder = next(folder for folder in self.folders if folder["moref"] == payload["folder"])
         full_name = f"2612{payload['usage'][0]}-{payload['name']}"
         record = self.add_request(
@@ -121,6 +123,7 @@ class FakeApi:
 
     def delete(self, path):
         self.calls.append(("DELETE", path))
+        self.accepted_writes += 1
         moref = path.rsplit("/", 1)[-1]
         vm = next(vm for vm in self.vms if vm["moref"] == moref)
         self.vms.remove(vm)

@@ -350,7 +350,9 @@ def test_without_any_credentials_the_message_names_every_source(tmp_path, monkey
 
     message = str(caught.value)
     assert caught.value.option == "token"
-    assert message.startswith("option 'token': no credentials found: set 'token' (VSS_API_TOKEN, VSS_TOKEN)")
+    assert message.startswith(
+        "option 'token': no credentials found: set 'token' (VSS_API_TOKEN or VSS_TOKEN)"
+    )
     assert "or keep them in a vss-cli profile (" in message
     assert reason.format(path=path) in message
     assert message.endswith("; where to set them")

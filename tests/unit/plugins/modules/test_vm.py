@@ -104,7 +104,9 @@ def test_bad_option_values_fail_before_any_request(capsys, changes, expected):
 def test_absent_needs_only_name_and_folder(capsys):
     with mock.patch.object(vm, "VmRun") as vm_run:
         vm_run.return_value.execute.return_value = dict(changed=False, msg="no VM called web01 in the folder")
-        result = run_module(capsys, api=mock.Mock(), name="web01", folder="Web", state="absent")
+        result = run_module(
+            capsys, api=mock.Mock(accepted_writes=0), name="web01", folder="Web", state="absent"
+        )
     assert result["changed"] is False
     spec = vm_run.call_args[0][1]
     assert spec["state"] == "absent" and spec["name"] == "web01"
@@ -116,7 +118,7 @@ def test_a_failed_request_is_in_the_failure_result(capsys):
         vm_run.return_value.execute.side_effect = VssRequestError(
             "the deploy of web01 (request 42) ended with status ERROR: insufficient quota", request=request
         )
-        result = run_module(capsys, api=mock.Mock(), **present_args())
+        result = run_module(capsys, api=mock.Mock(accepted_writes=0), **present_args())
     assert result["failed"] is True
     assert result["changed"] is False
     assert result["request"] == request
@@ -128,16 +130,32 @@ def test_a_failure_after_the_service_took_the_change_reports_changed(capsys):
         vm_run.return_value.execute.side_effect = VssRequestError(
             "POST https://vss/v2/vm for web01 was accepted, but its reply cannot be read", changed=True
         )
-        result = run_module(capsys, api=mock.Mock(), **present_args())
+        result = run_module(capsys, api=mock.Mock(accepted_writes=0), **present_args())
     assert result["failed"] is True
     assert result["changed"] is True
     assert "request" not in result
 
 
+def test_a_failure_after_the_api_took_a_write_reports_changed(capsys):
+    with mock.patch.object(vm, "VmRun") as vm_run:
+        vm_run.return_value.execute.side_effect = VssRequestError(
+            "the deploy of web01 (request 42) did not finish within 600s after 121 polls: last status PENDING"
+        )
+        result = run_module(capsys, api=mock.Mock(accepted_writes=1), **present_args())
+    assert result["failed"] is True
+    assert result["changed"] is True
+
+
 def test_check_mode_and_diff_reach_the_run(capsys):
     with mock.patch.object(vm, "VmRun") as vm_run:
         vm_run.return_value.execute.return_value = dict(changed=True, msg="would deploy web01 from x")
-        run_module(capsys, api=mock.Mock(), _ansible_check_mode=True, _ansible_diff=True, **present_args())
+        run_module(
+            capsys,
+            api=mock.Mock(accepted_writes=0),
+            _ansible_check_mode=True,
+            _ansible_diff=True,
+            **present_args(),
+        )
     assert vm_run.call_args[1]["check_mode"] is True
     assert vm_run.call_args[1]["diff"] is True
 
