@@ -27,16 +27,13 @@ from urllib.parse import urlsplit
 
 from ansible_collections.utoronto.vss.plugins.module_utils.errors import VssError
 
-try:
-    from ansible.module_utils.common.yaml import HAS_YAML, yaml_load
-except ImportError:  # an ansible-core without the helper: PyYAML itself, if present
-    try:
-        import yaml
 
-        HAS_YAML = True
-        yaml_load = yaml.safe_load
-    except ImportError:
-        HAS_YAML = False
+def _yaml_loader():
+    """PyYAML's safe loader, or None without PyYAML. Imported on first use: most runs read no vss-cli file."""
+    from ansible.module_utils.common.yaml import HAS_YAML, yaml_load
+
+    return yaml_load if HAS_YAML else None
+
 
 CONFIG_ENV = "VSS_CONFIG"
 DEFAULT_CONFIG_PATH = os.path.join("~", ".vss-cli", "config.yaml")
@@ -128,7 +125,8 @@ def read_config(path):
         raise VssCliConfigError(path, f"cannot be read ({error.strerror or type(error).__name__})") from None
     if len(raw) > MAX_CONFIG_BYTES:
         raise VssCliConfigError(path, f"is larger than {MAX_CONFIG_BYTES} bytes")
-    if not HAS_YAML:
+    yaml_load = _yaml_loader()
+    if yaml_load is None:
         raise VssCliConfigError(path, "reading it needs the Python library PyYAML")
 
     try:
