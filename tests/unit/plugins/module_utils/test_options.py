@@ -37,7 +37,8 @@ GOOD = dict(
         (
             {"token": None},
             "token",
-            "no credentials found: set 'token' (VSS_API_TOKEN or VSS_TOKEN), or 'username' (VSS_API_USER or VSS_USER) and 'password' (VSS_API_USER_PASS or VSS_USER_PASS)",
+            "no credentials found: set 'token' (VSS_API_TOKEN or VSS_TOKEN), "
+            "or 'username' (VSS_API_USER or VSS_USER) and 'password' (VSS_API_USER_PASS or VSS_USER_PASS)",
         ),
         (
             {"token": None, "username": "jm"},
