@@ -31,7 +31,8 @@ options:
     default: false
   sort:
     description:
-      - Field to sort the images by, case-insensitively; ties are broken by O(sort)'s exact value, then by C(path).
+      - Field to sort the images by, case-insensitively and in Unicode normal form C, as names are compared; ties
+        are broken by O(sort)'s exact value, then by C(path).
     type: str
     choices: [name, path]
     default: name

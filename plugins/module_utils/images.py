@@ -127,11 +127,12 @@ def server_filter(names, match="contains", case_sensitive=False):
 
 
 def sort_images(images, sort="name", order="asc"):
-    """Sort by the field, case-insensitively, ties broken by the exact field and then by path."""
+    """Sort by the field as names are compared (NFC, case-insensitively), ties broken by the exact
+    field and then by path: the two Unicode forms of one name sort together."""
 
     def key(image):
         value = str(image.get(sort) or "")
-        return value.casefold(), value, str(image.get("path") or "")
+        return comparable(value), value, str(image.get("path") or "")
 
     return sorted(images, key=key, reverse=order == "desc")
 

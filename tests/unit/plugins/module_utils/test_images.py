@@ -72,6 +72,21 @@ def test_server_filter_only_narrows(names, match, case_sensitive, expected):
     assert server_filter(names, match, case_sensitive) == expected
 
 
+def test_the_two_unicode_forms_of_a_name_sort_together():
+    images = [
+        {"name": "zeta.ova", "path": "images/zeta.ova"},
+        {"name": "u\u0308bung.ova", "path": "images/decomposed.ova"},
+        {"name": "vm.ova", "path": "images/vm.ova"},
+        {"name": "\u00fcbung.ova", "path": "images/composed.ova"},
+    ]
+    assert [i["path"] for i in sort_images(images, "name", "asc")] == [
+        "images/vm.ova",
+        "images/zeta.ova",
+        "images/decomposed.ova",  # ties broken by the name as stored: "u" before "\u00fc"
+        "images/composed.ova",
+    ]
+
+
 def test_sort_is_case_insensitive_with_deterministic_ties():
     images = [
         {"name": "b.ova", "path": "z/b.ova"},
