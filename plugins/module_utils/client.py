@@ -276,7 +276,9 @@ class VssClient:
         url = self.url("auth/request-token")
         # UTF-8, as RFC 7617 recommends (requests would send other characters than ASCII as Latin-1).
         credentials = (self._username.encode("utf-8"), self._password.encode("utf-8"))
-        body = self._send("POST", url, auth=credentials, json={"otp": self._otp or None}, envelope=False)
+        body = self._send(
+            "POST", url, auth=credentials, json={"otp": self._otp or None}, envelope=False, changes=False
+        )
         if not isinstance(body, dict):
             raise VssResponseError(f"unexpected response from POST {url}: not a JSON object")
         data = body.get("data") if isinstance(body.get("data"), dict) else {}
@@ -303,7 +305,9 @@ class VssClient:
     def delete(self, path):
         return self._send("DELETE", self.url(path))
 
-    def _send(self, method, url, envelope=True, timeout=None, **kwargs):
+    def _send(self, method, url, envelope=True, timeout=None, changes=None, **kwargs):
+        """One request; ``changes`` (by default: for POST, PUT, PATCH, DELETE) counts its success in
+        ``accepted_writes``."""
         shown = url + (
             "?" + "&".join(f"{k}={v}" for k, v in kwargs["params"].items()) if kwargs.get("params") else ""
         )
@@ -347,9 +351,9 @@ class VssClient:
             if message and "InvalidParameterValue: otp" in message:
                 hint = OTP_HINT
             raise VssHTTPError(method, url, response.status_code, response.reason, message, hint, attempts)
-        if method in WRITE_METHODS and (
-            not response.content or "json" in response.headers.get("Content-Type", "")
-        ):
+        if changes is None:
+            changes = method in WRITE_METHODS
+        if changes and (not response.content or "json" in response.headers.get("Content-Type", "")):
             self.accepted_writes += 1
         if response.status_code == 204 or not response.content:
             return {}

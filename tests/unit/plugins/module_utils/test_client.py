@@ -418,6 +418,7 @@ def test_username_password_and_otp_are_exchanged_for_a_token(httpserver):
     assert client.get("v2/user")["data"] == {"username": "demo"}
     token_request = httpserver.log[0][0]
     assert token_request.authorization.username == "demo"
+    assert client.accepted_writes == 0  # asking for a token changes nothing
 
 
 def test_a_password_beyond_ascii_is_sent_as_utf8(httpserver):
