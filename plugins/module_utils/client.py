@@ -276,9 +276,14 @@ class VssClient:
         url = self.url("auth/request-token")
         # UTF-8, as RFC 7617 recommends (requests would send other characters than ASCII as Latin-1).
         credentials = (self._username.encode("utf-8"), self._password.encode("utf-8"))
-        body = self._send(
-            "POST", url, auth=credentials, json={"otp": self._otp or None}, envelope=False, changes=False
-        )
+        # This runs inside another request's auth hook: keep that request's retry deadline.
+        outer_deadline = self._retry.deadline
+        try:
+            body = self._send(
+                "POST", url, auth=credentials, json={"otp": self._otp or None}, envelope=False, changes=False
+            )
+        finally:
+            self._retry.deadline = outer_deadline
         if not isinstance(body, dict):
             raise VssResponseError(f"unexpected response from POST {url}: not a JSON object")
         data = body.get("data") if isinstance(body.get("data"), dict) else {}

@@ -431,6 +431,18 @@ def test_a_password_beyond_ascii_is_sent_as_utf8(httpserver):
     assert sent == "Basic " + base64.b64encode("jöe:päss-ñ".encode("utf-8")).decode("ascii")
 
 
+def test_a_token_asked_for_during_a_bounded_call_keeps_that_call_s_deadline(httpserver):
+    httpserver.expect_request("/auth/request-token", method="POST").respond_with_json(
+        {"data": {"token": "t"}}
+    )
+    scripted(httpserver, [throttled()])
+    client = make_client(httpserver.url_for("/"), token=None, username="demo", password="pw", retries=10)[0]
+    started = time.monotonic()
+    with pytest.raises(VssHTTPError, match=r"^HTTP 429 .* after 3 attempts"):
+        client.get("v2/image", timeout=2.5)
+    assert time.monotonic() - started < 2.5
+
+
 def test_a_wrong_otp_says_so(httpserver):
     httpserver.expect_request("/auth/request-token", method="POST").respond_with_json(
         {"error": "unauthorized", "message": "InvalidParameterValue: otp"}, status=401
